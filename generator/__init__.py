@@ -1,0 +1,9 @@
+"""Daily AI-research briefing generator.
+
+The data flow of one run (see README, "Architecture"):
+
+    sources/ (fetch + pure parse) -> verify -> merge -> classify/rank -> commentary -> store
+    data/ -> render/ (pure: data -> Markdown pages) -> docs/gen_pages.py -> MkDocs
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,176 @@
+"""The archive on disk: deterministic YAML, atomic writes.
+
+* Keys keep the model's field order; empty values are left out so files stay short.
+* Block style, Unicode written as is, a fixed line width: ``git diff`` of an item reads well.
+* Every write goes to a temp file in the same folder, is fsynced, then renamed over the
+  target: a killed run leaves either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from .errors import DataError
+from .ids import item_path
+from .models import Edition, Item
+
+WIDTH = 100
+TMP_PREFIX = ".tmp-"
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper with multi-line strings as literal blocks and no aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Literal block style only where it round-trips exactly: PyYAML falls back to quoting
+    # when the text has trailing spaces, tabs or special characters.
+    if "\n" in value and not value.endswith((" ", "\t")) and " \n" not in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+def _datetime_representer(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.ScalarNode:
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+_Dumper.add_representer(str, _str_representer)
+_Dumper.add_representer(dt.datetime, _datetime_representer)
+
+
+def _prune(value: Any) -> Any:
+    """Drop None, empty lists and empty dicts so files only carry what is known."""
+    if isinstance(value, dict):
+        pruned = {k: _prune(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in (None, [], {})}
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(
+        _prune(data),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=WIDTH,
+        indent=2,
+    )
+
+
+def to_yaml(model: Item | Edition) -> str:
+    return dump_yaml(model.model_dump(mode="python"))
+
+
+def atomic_write(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` atomically. Returns False (and writes nothing) if unchanged."""
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".yaml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return True
+
+
+class Archive:
+    """Read and write items and editions under one data directory."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.items_dir = self.root / "items"
+        self.briefings_dir = self.root / "briefings"
+
+    # ---- paths
+    def item_file(self, item_id: str) -> Path:
+        return self.items_dir / item_path(item_id)
+
+    def edition_file(self, day: dt.date) -> Path:
+        return self.briefings_dir / f"{day:%Y}" / f"{day:%Y-%m-%d}.yaml"
+
+    # ---- housekeeping
+    def clean_temp_files(self) -> list[Path]:
+        """Remove temp files a killed run left behind (they were never renamed into place)."""
+        removed = []
+        if self.root.exists():
+            for leftover in self.root.rglob(TMP_PREFIX + "*"):
+                leftover.unlink(missing_ok=True)
+                removed.append(leftover)
+        return removed
+
+    # ---- items
+    def load_item(self, item_id: str) -> Item | None:
+        path = self.item_file(item_id)
+        if not path.exists():
+            return None
+        return Item.model_validate(read_yaml(path))
+
+    def save_item(self, item: Item) -> bool:
+        return atomic_write(self.item_file(item.id), to_yaml(item))
+
+    def item_files(self) -> Iterator[Path]:
+        if self.items_dir.exists():
+            yield from sorted(p for p in self.items_dir.rglob("*.yaml") if not p.name.startswith(TMP_PREFIX))
+
+    def load_items(self) -> dict[str, Item]:
+        items = {}
+        for path in self.item_files():
+            item = Item.model_validate(read_yaml(path))
+            items[item.id] = item
+        return items
+
+    # ---- editions
+    def load_edition(self, day: dt.date) -> Edition | None:
+        path = self.edition_file(day)
+        if not path.exists():
+            return None
+        return Edition.model_validate(read_yaml(path))
+
+    def save_edition(self, edition: Edition) -> bool:
+        return atomic_write(self.edition_file(edition.date), to_yaml(edition))
+
+    def edition_files(self) -> list[Path]:
+        if not self.briefings_dir.exists():
+            return []
+        return sorted(p for p in self.briefings_dir.rglob("*.yaml") if not p.name.startswith(TMP_PREFIX))
+
+    def edition_dates(self) -> list[dt.date]:
+        return [dt.date.fromisoformat(p.stem) for p in self.edition_files()]
+
+    def load_editions(self) -> list[Edition]:
+        return [Edition.model_validate(read_yaml(p)) for p in self.edition_files()]
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot read ({exc})", path=str(path)) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        where = f"{path}:{line}" if line else str(path)
+        raise DataError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax", path=str(path), line=line) from None
