@@ -22,10 +22,11 @@ class ConfigError(BriefingError):
 class SourceError(BriefingError):
     """A source could not be fetched or its answer could not be read."""
 
-    def __init__(self, message: str, *, url: str = "", status: int | None = None):
+    def __init__(self, message: str, *, url: str = "", status: int | None = None, body: bytes = b""):
         super().__init__(message)
         self.url = url
         self.status = status
+        self.body = body  # the error response's body, for sources that explain errors in it
 
 
 class FetchError(SourceError):

@@ -9,6 +9,7 @@ Tokens are attached per host and never logged.
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import random
 import re
@@ -32,9 +33,14 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    monotonic = staticmethod(time.monotonic)
-    time = staticmethod(time.time)
-    sleep = staticmethod(time.sleep)
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def time(self) -> float:
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
 
 
 @dataclass
@@ -93,7 +99,7 @@ class Http:
         policy = self.policy(host)
         tally = self.tally(source)
         request_headers = {**policy.headers, **(headers or {})}
-        last_problem = ""
+        last_problem, last_status, last_body = "", None, b""
         for attempt in range(policy.max_retries + 1):
             if attempt:
                 tally.retries += 1
@@ -105,7 +111,7 @@ class Http:
             except httpx.TimeoutException:
                 tally.statuses["timeout"] += 1
                 last_problem, delay = "timed out", self._backoff(attempt)
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, httpx.DecodingError, httpx.TooManyRedirects) as exc:
                 kind = "connect-error" if isinstance(exc, httpx.ConnectError) else "transport-error"
                 tally.statuses[kind] += 1
                 last_problem, delay = f"{kind} ({type(exc).__name__})", self._backoff(attempt)
@@ -114,8 +120,9 @@ class Http:
                 if response.is_success:
                     return response
                 if not self._retryable(response):
-                    raise FetchError(f"{_shown(response.url)}: HTTP {response.status_code}", url=_shown(response.url), status=response.status_code)
-                last_problem = f"HTTP {response.status_code}"
+                    raise FetchError(f"{_shown(response.url)}: HTTP {response.status_code}", url=_shown(response.url),
+                                     status=response.status_code, body=response.content)
+                last_problem, last_status, last_body = f"HTTP {response.status_code}", response.status_code, response.content
                 delay = self._server_delay(response)
                 if delay is None:
                     delay = self._backoff(attempt)
@@ -128,7 +135,8 @@ class Http:
                 self.on_event(f"{source}: {last_problem}, retrying in {delay:.1f}s")
                 tally.waited += delay
                 self.clock.sleep(delay)
-        raise FetchError(f"{_shown(url, params)}: {last_problem} after {policy.max_retries + 1} attempts", url=_shown(url, params))
+        raise FetchError(f"{_shown(url, params)}: {last_problem} after {policy.max_retries + 1} attempts", url=_shown(url, params),
+                         status=last_status, body=last_body)
 
     # ---- internals
     def _wait_turn(self, host: str, policy: HostPolicy) -> None:
@@ -160,8 +168,13 @@ class Http:
             value = headers["retry-after"].strip()
             if value.isdigit():
                 return float(value)
-            parsed = email.utils.parsedate_to_datetime(value) if value else None
+            try:
+                parsed = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                parsed = None  # unreadable: fall back to our own backoff
             if parsed is not None:
+                if parsed.tzinfo is None:  # "-0000" means UTC with unknown origin
+                    parsed = parsed.replace(tzinfo=dt.timezone.utc)
                 return max(0.0, parsed.timestamp() - self.clock.time())
         if headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset", "").isdigit():
             return max(0.0, float(headers["x-ratelimit-reset"]) - self.clock.time())

@@ -66,7 +66,7 @@ class Candidate(BaseModel):
     detail: str | None = None  # e.g. RSS announce type "new"/"replace"/"cross"
     links: dict[str, str] = Field(default_factory=dict)
     related: list[str] = Field(default_factory=list)  # ids this one points at (paper -> repo)
-    popularity: dict[str, float] = Field(default_factory=dict)
+    popularity: dict[str, int | float] = Field(default_factory=dict)
     extra: dict[str, str] = Field(default_factory=dict)  # language, license, pipeline_tag...
 
 
@@ -95,7 +95,7 @@ class Verification(Strict):
 
 class InterestMatch(Strict):
     interest: str  # profile interest slug
-    on: list[str]  # the phrases that matched
+    terms: list[str]  # the phrases that matched ("on" would be a YAML 1.1 boolean key)
 
 
 class Relevance(Strict):
@@ -106,7 +106,7 @@ class Relevance(Strict):
 
 class CategoryMatch(Strict):
     category: str  # taxonomy slug
-    on: list[str]  # the rule terms that matched
+    terms: list[str]  # the rule terms that matched
 
 
 class GeneratedText(Strict):
@@ -182,7 +182,7 @@ class SourceReport(Strict):
 class EditionEntry(Strict):
     item: str  # item id
     score: float = 0.0
-    signals: dict[str, float] = Field(default_factory=dict)  # upvotes, stars_today, trending_score...
+    signals: dict[str, int | float] = Field(default_factory=dict)  # upvotes, stars_today, trending_score...
     continuity: list[str] = Field(default_factory=list)  # "hf-daily-papers:3-days", "new-version:v2", "repo-of:arxiv:..."
 
 
@@ -202,8 +202,8 @@ class RunStats(Strict):
     verified: int = 0
     partial: int = 0
     dropped: int = 0
-    new_items: int = 0
-    updated_items: int = 0
+    new_items: int = 0  # listed items first seen on this day
+    returning_items: int = 0  # listed items seen on an earlier day
 
 
 class Edition(Strict):

@@ -50,6 +50,7 @@ class Category(Section):
     phrases: list[str] = Field(default_factory=list, description="Phrases matched in title and summary (case-insensitive, word-bounded).")
     arxiv_categories: list[str] = Field(default_factory=list, description="arXiv primary/cross categories that count as a match.")
     kinds: list[Literal["paper", "repo", "model"]] = Field(default_factory=list, description="If set, only these kinds can fall in this category.")
+    catch_all: bool = Field(False, description="Given to an item that no other category matched, so every item has one.")
 
 
 class SourceBase(Section):

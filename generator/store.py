@@ -31,7 +31,13 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
+_YAML_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # YAML folds these into line breaks unless they are escaped: force double quotes.
+    if any(ch in value for ch in _YAML_BREAKS):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     # Literal block style only where it round-trips exactly: PyYAML falls back to quoting
     # when the text has trailing spaces, tabs or special characters.
     if "\n" in value and not value.endswith((" ", "\t")) and " \n" not in value:

@@ -1,0 +1,228 @@
+"""The command line: the only place that prints, exits, and turns errors into messages.
+
+Exit codes of ``briefing run``: 0 published, 3 published but degraded (a source failed or a
+fallback stood in), 4 nothing published (no items); 1 an error, 2 bad settings or arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+
+from . import __version__
+from .errors import BriefingError, ConfigError
+
+EXIT_PUBLISHED, EXIT_DEGRADED, EXIT_EMPTY = 0, 3, 4
+
+
+def _progress(quiet: bool):
+    def report(message: str) -> None:
+        if not quiet:
+            print(f"  {message}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+def _load_settings(args: argparse.Namespace, overrides: dict | None = None):
+    from . import settings as settings_mod
+
+    settings = settings_mod.load(args.config)
+    if overrides:
+        data = _deep_merge(settings.model_dump(mode="python"), overrides)
+        data["llm"]["api_key"] = settings.llm.api_key
+        settings = settings_mod.Settings.model_validate(data)
+    return settings
+
+
+def _deep_merge(base: dict, extra: dict) -> dict:
+    merged = dict(base)
+    for key, value in extra.items():
+        merged[key] = _deep_merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+    return merged
+
+
+@contextlib.contextmanager
+def _replay_server(manifest_path: str | None) -> Iterator[tuple[object | None, dict]]:
+    if not manifest_path:
+        yield None, {}
+        return
+    from .replay import FixtureServer, load_manifest, point_sources_at
+
+    manifest = load_manifest(manifest_path)
+    with FixtureServer(manifest.routes) as server:
+        overrides = _deep_merge(point_sources_at(server.url), _fill(manifest.settings, server.url))
+        yield manifest, overrides
+
+
+def _fill(value, url: str):
+    if isinstance(value, dict):
+        return {k: _fill(v, url) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, url) for v in value]
+    return value.replace("{server}", url) if isinstance(value, str) else value
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from . import pipeline
+    from .http import Http, build_client
+
+    progress = _progress(args.quiet)
+    with _replay_server(args.replay) as (manifest, overrides):
+        settings = _load_settings(args, overrides)
+        shown = _load_settings(args) if manifest else None
+        server_url = overrides["sources"]["arxiv_api"]["base_url"] if manifest else None
+        day = args.date or (manifest.date if manifest else dt.datetime.now(dt.timezone.utc).date())
+        now = manifest.now if manifest else dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        progress(f"briefing {day}" + (f" (replay of {args.replay})" if manifest else ""))
+        with build_client(settings.user_agent()) as client:
+            http = Http(
+                client,
+                pipeline.host_policies(settings),
+                backoff_base=0.0 if manifest else settings.http.backoff_base,
+                backoff_max=settings.http.backoff_max,
+                on_event=progress,
+            )
+            llm_client = client if settings.llm.base_url and settings.llm.model else None
+            result = pipeline.run(
+                day, settings, http, now=now, llm_client=llm_client, progress=progress,
+                replay=_shown_path(args.replay) if manifest else None, shown=shown,
+                scrub=(lambda text: text.replace(server_url, "<replay>")) if manifest else (lambda text: text),
+            )
+    edition = result.edition
+    for report in edition.sources:
+        progress(f"source {report.source}: {report.status}" + (f", fallback {report.fallback}" if report.fallback else ""))
+    changed = len(result.written)
+    print(f"{day}: {edition.status}, {len(edition.item_ids())} items listed, {changed} files changed under {settings.data_dir}")
+    code = {"published": EXIT_PUBLISHED, "degraded": EXIT_DEGRADED, "empty": EXIT_EMPTY}[edition.status]
+    if code == EXIT_DEGRADED and args.ok_if_degraded:
+        return EXIT_PUBLISHED
+    return code
+
+
+def _shown_path(path: str) -> str:
+    resolved = Path(path).resolve()
+    with contextlib.suppress(ValueError):
+        return resolved.relative_to(Path.cwd()).as_posix()
+    return path
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate
+
+    data_dir = Path(args.data_dir) if args.data_dir else _load_settings(args).data_dir
+    faults = validate(data_dir)
+    for fault in faults:
+        print(fault.github() if args.format == "github" else fault.text())
+    if faults:
+        print(f"{len(faults)} problem(s) under {data_dir}", file=sys.stderr)
+        return 1
+    print(f"ok: {data_dir} is valid", file=sys.stderr)
+    return 0
+
+
+def cmd_config_show(args: argparse.Namespace) -> int:
+    from .settings import resolved
+
+    data = resolved(_load_settings(args))
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(yaml.safe_dump(json.loads(json.dumps(data, default=str)), allow_unicode=True, sort_keys=False), end="")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .render.build import build_site
+
+    settings = _load_settings(args)
+    build_site(settings, Path(args.site_dir), check_links=args.check_links)
+    print(f"site built in {args.site_dir}")
+    return 0
+
+
+def cmd_publish_data(args: argparse.Namespace) -> int:
+    import os
+
+    from .gitops import commit_data
+
+    repo = Path(args.repo).resolve()
+    day = args.date or dt.datetime.now(dt.timezone.utc).date()
+    data_dir = Path(args.data_dir) if args.data_dir else _load_settings(args).data_dir
+    relative = os.path.relpath(Path(data_dir).resolve(), repo)
+    if relative == ".." or relative.startswith(".." + os.sep):
+        raise ConfigError(f"data_dir {data_dir} is outside the repository {repo}; pass --repo or --data-dir")
+    committed = commit_data(repo, day, push=not args.no_push, remote=args.remote, branch=args.branch, retries=args.retries, paths=[relative])
+    where = "" if args.no_push else f", pushed to {args.remote}"
+    print(f"{day}: committed {relative}/{where}" if committed else f"{day}: nothing to commit under {relative}/")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="briefing", description="Daily AI-research briefing: collect, verify, archive, render.")
+    root.add_argument("--version", action="version", version=f"briefing {__version__}")
+    root.add_argument("--config", help="settings file (default: $BRIEFING_CONFIG or ./briefing.yaml)")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="collect one day and write its items and edition under data/")
+    run.add_argument("--date", type=_date, help="the edition's day, YYYY-MM-DD (default: today UTC, or the replay's day)")
+    run.add_argument("--replay", metavar="MANIFEST", help="serve recorded payloads from this manifest on loopback instead of the network")
+    run.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    run.add_argument("--ok-if-degraded", action="store_true", help="exit 0 instead of 3 when a source failed but an edition was published")
+    run.set_defaults(func=cmd_run)
+
+    check = commands.add_parser("validate", help="check every file under data/ against the schema and cross-references")
+    check.add_argument("--data-dir", help="archive root (default: data_dir from settings)")
+    check.add_argument("--format", choices=["text", "github"], default="text", help="github: workflow-command annotations")
+    check.set_defaults(func=cmd_validate)
+
+    config = commands.add_parser("config", help="settings")
+    config_commands = config.add_subparsers(dest="config_command", required=True)
+    show = config_commands.add_parser("show", help="print the resolved settings (file + environment), secrets masked")
+    show.add_argument("--json", action="store_true", help="JSON instead of YAML")
+    show.set_defaults(func=cmd_config_show)
+
+    build = commands.add_parser("build", help="render data/ into the static site (mkdocs build --strict, then the search index)")
+    build.add_argument("--site-dir", default="site", help="output folder (default: site)")
+    build.add_argument("--check-links", action="store_true", help="run lychee offline on the built site")
+    build.set_defaults(func=cmd_build)
+
+    publish = commands.add_parser("publish-data", help="commit data/ if it changed (\"data: briefing DAY\") and push, rebasing on a push race")
+    publish.add_argument("--date", type=_date, help="the edition's day named in the commit message (default: today UTC)")
+    publish.add_argument("--repo", default=".", help="the git checkout (default: the current directory)")
+    publish.add_argument("--data-dir", help="archive root to commit (default: data_dir from settings)")
+    publish.add_argument("--no-push", action="store_true", help="commit only, do not push")
+    publish.add_argument("--remote", default="origin", help="remote to push to (default: origin)")
+    publish.add_argument("--branch", help="branch to push to (default: the checked-out branch)")
+    publish.add_argument("--retries", type=int, default=3, help="push attempts after a rejected push, each after git pull --rebase (default: 3)")
+    publish.set_defaults(func=cmd_publish_data)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BriefingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; nothing half-written was left under data/", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

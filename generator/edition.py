@@ -1,0 +1,63 @@
+"""Assemble a day's edition from the day's ranked items. Pure.
+
+Sections follow the briefings readers use today: highlighted papers, other papers,
+repos/models to follow, and the ones to read closely (a subset of the highlights).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from . import classify
+from .models import Edition, EditionEntry, Item, Section, SourceReport
+from .settings import Settings
+
+
+def entry(item: Item, signals: dict[str, float], continuity: list[str]) -> EditionEntry:
+    return EditionEntry(item=item.id, score=classify.day_score(item, signals), signals=signals, continuity=continuity)
+
+
+def _ranked(entries: list[EditionEntry]) -> list[EditionEntry]:
+    return sorted(entries, key=lambda e: (-e.score, e.item))
+
+
+def build(
+    day: dt.date,
+    items: dict[str, Item],
+    entries: list[EditionEntry],
+    reports: list[SourceReport],
+    settings: Settings,
+) -> Edition:
+    limits = settings.edition
+    listed = [e for e in entries if items[e.item].relevance.score >= limits.min_score or e.signals]
+    papers = _ranked([e for e in listed if items[e.item].kind == "paper"])
+    others = _ranked([e for e in listed if items[e.item].kind != "paper"])
+    highlights = papers[: limits.highlights]
+    rest = papers[limits.highlights : limits.highlights + limits.papers]
+    # Read closely: the most relevant of the highlights, by relevance alone (not popularity).
+    closely = sorted(highlights, key=lambda e: (-items[e.item].relevance.score, -e.score, e.item))[: limits.read_closely]
+    sections = [
+        Section(slug="highlights", entries=highlights),
+        Section(slug="papers", entries=rest),
+        Section(slug="follow", entries=others[: limits.follow]),
+        Section(slug="read-closely", entries=closely),
+    ]
+    shown = {e.item for s in sections for e in s.entries}
+    counts = Counter(cat for item_id in shown for cat in items[item_id].categories)
+    return Edition(
+        date=day,
+        language=settings.language,
+        status=status_of(reports, bool(shown)),
+        sections=[s for s in sections if s.entries],
+        category_counts=dict(sorted(counts.items())),
+        sources=reports,
+    )
+
+
+def status_of(reports: list[SourceReport], has_items: bool) -> str:
+    if not has_items:
+        return "empty"
+    if any(r.status in ("failed", "degraded") for r in reports):
+        return "degraded"
+    return "published"

@@ -1,0 +1,175 @@
+"""One run: sources -> verify -> merge -> classify/rank -> edition -> commentary -> store.
+
+Only ``collect`` and the look-ups touch the network; only ``store`` touches data/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from . import classify, edition as edition_mod, merge, verify
+from .commentary import write_commentary
+from .errors import SourceError
+from .http import Http, HostPolicy
+from .models import Candidate, Edition, EditionEntry, Item, RunStats, SourceReport
+from .settings import Settings
+from .sources import arxiv, github, huggingface
+from .sources.base import Fetched
+from .store import Archive
+
+Progress = Callable[[str], None]
+
+SOURCE_KEYS = ("arxiv_rss", "arxiv_api", "huggingface", "github_web", "github_api")
+
+
+@dataclass
+class RunResult:
+    edition: Edition
+    written: list[str] = field(default_factory=list)  # data-relative paths that changed
+    dropped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return self.edition.status
+
+
+def host_policies(settings: Settings) -> dict[str, HostPolicy]:
+    """Per-host politeness, timeouts and tokens, keyed by the configured base URLs' hosts."""
+    policies: dict[str, HostPolicy] = {}
+    tokens = {"github_api": os.environ.get("GITHUB_TOKEN"), "huggingface": os.environ.get("HF_TOKEN")}
+    for key in SOURCE_KEYS:
+        source = getattr(settings.sources, key)
+        host = urlsplit(source.base_url).netloc
+        policy = policies.setdefault(host, HostPolicy(min_interval=0.0, timeout=source.timeout, max_retries=source.max_retries))
+        # Several sources on one host (all of them, in a replay) share the strictest politeness.
+        policy.min_interval = max(policy.min_interval, source.min_interval)
+        policy.timeout = max(policy.timeout, source.timeout)
+        if tokens.get(key):
+            policy.headers["Authorization"] = f"Bearer {tokens[key]}"
+    return policies
+
+
+def collect(http: Http, settings: Settings, day: dt.date, progress: Progress) -> list[Fetched]:
+    fetched: list[Fetched] = []
+    for name, module in (("arXiv", arxiv), ("Hugging Face", huggingface), ("GitHub", github)):
+        progress(f"{name}: fetching")
+        results = module.fetch(http, settings, day)
+        for result in results:
+            progress(f"{name}: {result.source} {result.status}, {len(result.candidates)} candidates" + (f" (fallback: {result.fallback})" if result.fallback else ""))
+        fetched += results
+    return fetched
+
+
+def lookups(http: Http, settings: Settings, shown: Settings | None = None) -> verify.Lookups:
+    """Look-ups go to the configured base URLs; the URLs recorded in items are those of
+    ``shown`` (in a replay: the real services the recording stands for)."""
+    public = (shown or settings).sources
+    api, hf, gh = public.arxiv_api, public.huggingface, public.github_api
+    return verify.Lookups(
+        papers=lambda ids: arxiv.lookup(http, settings, ids),
+        repo=lambda full_name: github.lookup_repo(http, settings, full_name),
+        model=lambda name: huggingface.lookup_model(http, settings, name),
+        paper_url=lambda name: f"{api.base_url}/api/query?id_list={quote(name)}",
+        repo_url=lambda name: f"{gh.base_url}/repos/{name}",
+        model_url=lambda name: f"{hf.base_url}/api/models/{name}",
+    )
+
+
+def source_reports(fetched: list[Fetched], http: Http, settings: Settings) -> list[SourceReport]:
+    """One report per source key, merging a module's several results (e.g. HF papers + models)."""
+    reports: dict[str, SourceReport] = {}
+    for result in fetched:
+        report = reports.setdefault(result.source, SourceReport(source=result.source, status=result.status))
+        report.status = _worse(report.status, result.status)
+        report.candidates += len(result.candidates)
+        report.fallback = report.fallback or result.fallback
+        report.notes += [n for n in result.notes if n not in report.notes]
+    for key in SOURCE_KEYS:
+        if not getattr(settings.sources, key).enabled:
+            reports.setdefault(key, SourceReport(source=key, status="disabled"))
+        report = reports.setdefault(key, SourceReport(source=key, status="ok"))
+        tally = http.tallies.get(key)
+        if tally:
+            report.requests, report.retries, report.http_statuses = tally.requests, tally.retries, tally.as_dict()
+    return [reports[k] for k in SOURCE_KEYS]
+
+
+_SEVERITY = ["disabled", "not-scheduled", "ok", "degraded", "failed"]
+
+
+def _worse(a: str, b: str) -> str:
+    return max(a, b, key=_SEVERITY.index)
+
+
+def run(
+    day: dt.date,
+    settings: Settings,
+    http: Http,
+    *,
+    now: dt.datetime,
+    llm_client: httpx.Client | None = None,
+    progress: Progress = lambda message: None,
+    replay: str | None = None,
+    shown: Settings | None = None,
+    scrub: Callable[[str], str] = lambda text: text,
+) -> RunResult:
+    """Run one day. ``shown``/``scrub`` keep replay-only details (the loopback server's
+    random port) out of the stored data, so replays are byte-identical."""
+    archive = Archive(settings.data_dir)
+    archive.clean_temp_files()
+    fetched = collect(http, settings, day, progress)
+    candidates: list[Candidate] = [c for f in fetched for c in f.candidates]
+    groups = merge.group_by_id(candidates)
+    progress(f"verify: {len(groups)} identities from {len(candidates)} candidates")
+    outcome = verify.verify(groups, lookups(http, settings, shown), now)
+
+    items: dict[str, Item] = {}
+    day_signals: dict[str, dict[str, float]] = {}
+    for item_id, verified in outcome.verified.items():
+        source_group = groups.get(item_id) or groups[verified.candidate.id]
+        item = merge.merge_item(archive.load_item(item_id), verified, source_group, day)
+        classify.apply(item, settings.taxonomy, settings.profile)
+        items[item.id] = item
+        day_signals[item.id] = merge.signals(source_group)
+
+    papers = {i: it for i, it in items.items() if it.kind == "paper"}
+    entries = [edition_mod.entry(item, day_signals[i], merge.continuity(item, day, papers)) for i, item in items.items()]
+    reports = source_reports(fetched, http, settings)
+    for report in reports:
+        report.notes = [scrub(note) for note in report.notes]
+    if outcome.lookup_errors:
+        reports[1].notes.append(f"verification look-ups failed: {len(outcome.lookup_errors)} (items kept as partly verified)")
+    edition = edition_mod.build(day, items, entries, reports, settings)
+    edition.replay = replay
+    listed = {i: items[i] for i in edition.item_ids()}
+
+    history = [e for e in (archive.load_edition(day - dt.timedelta(days=n)) for n in range(1, 8)) if e]
+    progress(f"commentary: {len(listed)} items" + (f" with {settings.llm.model}" if settings.llm.base_url else " (extractive)"))
+    write_commentary(list(listed.values()), edition, history, settings, llm_client, day)
+
+    edition.stats = RunStats(
+        candidates=len(candidates),
+        verified=sum(1 for v in outcome.verified.values() if v.verification.status == "verified"),
+        partial=sum(1 for v in outcome.verified.values() if v.verification.status == "partial"),
+        dropped=len(outcome.dropped),
+        new_items=sum(1 for item in listed.values() if item.first_seen() == day),
+        returning_items=sum(1 for item in listed.values() if item.first_seen() < day),
+    )
+    return RunResult(edition=edition, written=store(archive, listed, edition), dropped=outcome.dropped)
+
+
+def store(archive: Archive, items: dict[str, Item], edition: Edition) -> list[str]:
+    """Write items first, the edition last: an edition never names an item not yet on disk."""
+    written = []
+    for item_id in sorted(items):
+        if archive.save_item(items[item_id]):
+            written.append(str(archive.item_file(item_id).relative_to(archive.root)))
+    if archive.save_edition(edition):
+        written.append(str(archive.edition_file(edition.date).relative_to(archive.root)))
+    return written

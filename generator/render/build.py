@@ -1,0 +1,105 @@
+"""Building the site: MkDocs (strict) then Pagefind, as subprocesses.
+
+``build_site(settings, site_dir)`` is what ``briefing build`` calls. The MkDocs run reads the
+same settings: they are written to a temporary settings file (secrets left out) named by
+``BRIEFING_CONFIG``, which ``docs/hooks.py`` and ``docs/gen_pages.py`` load.
+``check_links(site_dir)`` runs lychee offline over the built site (internal links and anchors).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..errors import BriefingError
+from ..settings import Settings
+
+# Page furniture Pagefind should not index (permalinks, buttons, day navigation, the
+# source-access table at the end of a day page): results then show the briefing's text.
+PAGEFIND_EXCLUDE = [
+    ".headerlink",
+    ".md-content__button",
+    ".day-nav",
+    ".correct-this",
+    "h2#sources",
+    ".source-notes",
+    "table",  # day pages hold one table: the source-access report
+]
+BANNER_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+class BuildError(BriefingError):
+    """The site could not be built (MkDocs, Pagefind or the link check failed)."""
+
+
+def project_root() -> Path:
+    """The folder holding mkdocs.yml: the current directory if it has one, else the checkout."""
+    cwd = Path.cwd()
+    if (cwd / "mkdocs.yml").exists():
+        return cwd
+    return Path(__file__).resolve().parents[2]
+
+
+def _settings_file(settings: Settings, folder: Path) -> Path:
+    data = settings.model_dump(mode="json", exclude={"llm": {"api_key"}})
+    data["data_dir"] = str(Path(settings.data_dir).resolve())
+    path = folder / "settings.json"  # JSON is YAML: settings.load() reads it
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _run(command: list[str], *, cwd: Path, env: dict[str, str], what: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-30:])
+        raise BuildError(f"{what} failed (exit {result.returncode}):\n{tail}")
+    return result
+
+
+def build_site(settings: Settings, site_dir: Path | str, *, root: Path | None = None, search: bool = True) -> None:
+    """Build the static site into ``site_dir``: ``mkdocs build --strict``, then Pagefind.
+
+    ``root`` is the folder with mkdocs.yml (default: :func:`project_root`). ``search=False``
+    skips the Pagefind index (faster, for tests that do not search).
+    """
+    root = Path(root or project_root())
+    site_dir = Path(site_dir).resolve()
+    with tempfile.TemporaryDirectory(prefix="briefing-build-") as tmp:
+        env = {**os.environ, **BANNER_ENV, "BRIEFING_CONFIG": str(_settings_file(settings, Path(tmp)))}
+        # Settings already carry any BRIEFING_ overrides; don't let them apply twice.
+        for name in list(env):
+            if name.startswith("BRIEFING_") and name != "BRIEFING_CONFIG":
+                del env[name]
+        _run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(site_dir)],
+            cwd=root,
+            env=env,
+            what="mkdocs build",
+        )
+    if search:
+        command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--quiet"]
+        for selector in PAGEFIND_EXCLUDE:
+            command += ["--exclude-selectors", selector]
+        _run(command, cwd=root, env={**os.environ}, what="pagefind")
+
+
+def lychee_command(site_dir: Path | str, *, root: Path | None = None) -> list[str]:
+    """The offline internal-link check of a built site (config: lychee.toml at the root)."""
+    root = Path(root or project_root())
+    site_dir = Path(site_dir).resolve()
+    exe = shutil.which("lychee") or str(Path(sys.executable).parent / "lychee")
+    return [exe, "--config", str(root / "lychee.toml"), "--offline", "--root-dir", str(site_dir), "--no-progress", str(site_dir)]
+
+
+def check_links(site_dir: Path | str, *, root: Path | None = None) -> str:
+    """Run lychee offline over the built site; raises BuildError listing broken links."""
+    root = Path(root or project_root())
+    result = subprocess.run(lychee_command(site_dir, root=root), cwd=root, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError("broken internal links:\n" + (result.stdout + result.stderr).strip())
+    return result.stdout

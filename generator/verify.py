@@ -1,0 +1,151 @@
+"""Verification: an item enters the archive only when an authoritative look-up confirms it.
+
+Authorities: the arXiv API for papers, the GitHub API for repos, the HF API for models.
+A candidate that came *from* its authority (an arXiv API listing entry, a GitHub search
+result, an HF models API entry) is its own confirmation and costs no request. The rest is
+looked up: papers in batched ``id_list`` requests (a handful a day, not one per paper).
+
+Outcomes per identity:
+* verified: the authority answered and knows the thing; its ID, title and date are stored.
+* partial: the look-up could not be made (network, rate limit): the item is kept with the
+  source's own data and a note saying what could not be checked. Never silent.
+* dropped: the authority answered and does not know the thing (deleted repo, no such paper).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .errors import SourceError
+from .ids import bare_arxiv_id
+from .models import Candidate, Verification
+
+AUTHORITY = {"paper": "arxiv-api", "repo": "github-api", "model": "hf-api"}
+SELF_AUTHORITATIVE = {"arxiv-api": "paper", "github-search": "repo", "hf-trending-models": "model"}
+
+
+@dataclass
+class Lookups:
+    """How to ask the authorities; injected so verification is testable without a network."""
+
+    papers: Callable[[list[str]], dict[str, Candidate]]  # bare ids -> found candidates (batched)
+    repo: Callable[[str], Candidate | None]  # "owner/repo" -> candidate or None if unknown
+    model: Callable[[str], Candidate | None]  # "org/name" -> candidate or None if unknown
+    paper_url: Callable[[str], str]  # the authoritative URL recorded for a paper id
+    repo_url: Callable[[str], str]
+    model_url: Callable[[str], str]
+
+
+@dataclass
+class Verified:
+    candidate: Candidate  # the authoritative record (or the best source record, if partial)
+    verification: Verification
+
+
+@dataclass
+class Outcome:
+    verified: dict[str, Verified] = field(default_factory=dict)
+    dropped: dict[str, str] = field(default_factory=dict)  # id -> reason
+    lookup_errors: list[str] = field(default_factory=list)
+
+
+def normalise_title(title: str) -> str:
+    text = unicodedata.normalize("NFKC", title).lower()
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
+def _compare(source: Candidate, authority: Candidate) -> tuple[list[str], list[str]]:
+    matched, mismatched = ["id"], []
+    (matched if normalise_title(source.title) == normalise_title(authority.title) else mismatched).append("title")
+    if authority.published is None:
+        mismatched.append("date")
+    elif source.published is None or source.published >= authority.published:
+        # Sources report announce/listing days on or after the authority's submission date.
+        matched.append("date")
+    else:
+        mismatched.append("date")
+    return matched, mismatched
+
+
+def _confirmed(source: Candidate, authority: Candidate, by: str, url: str, now: dt.datetime) -> Verified:
+    matched, mismatched = _compare(source, authority)
+    note = None
+    if "title" in mismatched:
+        note = f"title differed at {source.source}: {source.title!r}; the authority's title is stored"
+    record = authority.model_copy(update={"source": source.source})
+    status = "verified" if authority.published is not None else "partial"
+    if status == "partial":
+        note = "the authority gives no date; the first day seen is stored as published"
+    return Verified(record, Verification(status=status, by=by, url=url, checked=now, matched=matched, mismatched=mismatched, note=note))
+
+
+def _partial(source: Candidate, by: str, url: str, now: dt.datetime, reason: str) -> Verified:
+    note = f"{by} look-up failed ({reason}); id and title as given by {source.source}"
+    return Verified(source, Verification(status="partial", by=by, url=url, checked=now, matched=[], note=note))
+
+
+def _self_verified(candidate: Candidate, by: str, url: str, now: dt.datetime) -> Verified:
+    matched = ["id", "title"] + (["date"] if candidate.published else [])
+    status = "verified" if candidate.published else "partial"
+    note = None if candidate.published else "the authority gives no date; the first day seen is stored as published"
+    return Verified(candidate, Verification(status=status, by=by, url=url, checked=now, matched=matched, note=note))
+
+
+def verify(groups: dict[str, list[Candidate]], lookups: Lookups, now: dt.datetime) -> Outcome:
+    """Verify every identity in ``groups`` (id -> the candidates all sources gave for it)."""
+    outcome = Outcome()
+    pending_papers: dict[str, Candidate] = {}
+    for item_id, candidates in sorted(groups.items()):
+        kind = candidates[0].kind
+        own = next((c for c in candidates if SELF_AUTHORITATIVE.get(c.source) == kind), None)
+        url_for = {"paper": lookups.paper_url, "repo": lookups.repo_url, "model": lookups.model_url}[kind]
+        name = item_id.split(":", 1)[1]
+        if own is not None:
+            outcome.verified[item_id] = _self_verified(own, AUTHORITY[kind], url_for(name), now)
+        elif kind == "paper":
+            pending_papers[name] = candidates[0]
+        else:
+            _verify_one(item_id, name, candidates[0], kind, lookups, now, outcome)
+    if pending_papers:
+        _verify_papers(pending_papers, lookups, now, outcome)
+    return outcome
+
+
+def _verify_one(item_id: str, name: str, candidate: Candidate, kind: str, lookups: Lookups, now: dt.datetime, outcome: Outcome) -> None:
+    ask = lookups.repo if kind == "repo" else lookups.model
+    url = (lookups.repo_url if kind == "repo" else lookups.model_url)(name)
+    try:
+        authority = ask(candidate.title if kind == "repo" else name)
+    except SourceError as exc:
+        outcome.lookup_errors.append(str(exc))
+        outcome.verified[item_id] = _partial(candidate, AUTHORITY[kind], url, now, _reason(exc))
+        return
+    if authority is None:
+        outcome.dropped[item_id] = f"{AUTHORITY[kind]} does not know {name} ({url})"
+        return
+    outcome.verified[authority.id if authority.id != item_id else item_id] = _confirmed(candidate, authority, AUTHORITY[kind], url, now)
+
+
+def _verify_papers(pending: dict[str, Candidate], lookups: Lookups, now: dt.datetime, outcome: Outcome) -> None:
+    try:
+        found = lookups.papers(sorted(pending))
+    except SourceError as exc:
+        outcome.lookup_errors.append(str(exc))
+        for name, candidate in pending.items():
+            outcome.verified[candidate.id] = _partial(candidate, "arxiv-api", lookups.paper_url(name), now, _reason(exc))
+        return
+    found = {bare_arxiv_id(k): v for k, v in found.items()}
+    for name, candidate in sorted(pending.items()):
+        authority = found.get(name)
+        if authority is None:
+            outcome.dropped[candidate.id] = f"the arXiv API has no paper {name}"
+            continue
+        outcome.verified[candidate.id] = _confirmed(candidate, authority, "arxiv-api", lookups.paper_url(name), now)
+
+
+def _reason(exc: SourceError) -> str:
+    return f"HTTP {exc.status}" if exc.status else str(exc).rsplit(": ", 1)[-1]

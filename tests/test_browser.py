@@ -1,0 +1,178 @@
+"""The built site in a real browser: headless Debian Chromium driven by Playwright.
+
+The site is served on loopback under a sub-path (/ai-briefing/, as on GitHub Pages), every
+request elsewhere is aborted. Screenshots go to artifacts/screenshots/ (gitignored).
+Without Chromium the test skips, except in CI (CI=true), where it fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from generator.render.build import build_site
+from site_data import HOSTILE_TITLE, REPO, sample_settings, write_archive
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+PREFIX = "/ai-briefing/"
+SHOTS = REPO / "artifacts" / "screenshots"
+
+
+def _require_browser():
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        reason = "playwright is not installed"
+    else:
+        if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+            return
+        reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+class _SubPathHandler(SimpleHTTPRequestHandler):
+    """Serves the site directory under PREFIX only, quietly."""
+
+    def translate_path(self, path):
+        if not path.startswith(PREFIX):
+            return str(Path(self.directory) / "__not_found__")
+        return super().translate_path("/" + path[len(PREFIX):])
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    _require_browser()
+    root = tmp_path_factory.mktemp("browser-site")
+    write_archive(root / "data")
+    site = root / "site"
+    build_site(sample_settings(root / "data"), site)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SubPathHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    # loopback only: anything else (fonts, GitHub API for repo stats...) is refused
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.dialogs = dialogs
+    page.errors = errors
+    yield page
+    context.close()
+    assert not dialogs, f"a dialog opened (script from data ran?): {dialogs}"
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def test_home_to_day_to_category(page, base_url):
+    page.goto(base_url)
+    assert page.title().startswith("AI 研究简报")
+    shot(page, "home")
+    page.get_by_role("link", name="阅读全文 →").click()
+    page.wait_for_url("**/days/2026/2026-04-03/")
+    # the hostile title is visible as text and ran nothing
+    assert page.locator("h3#arxiv-2604-00666").inner_text().replace("¶", "").strip() == HOSTILE_TITLE
+    shot(page, "day-hostile")
+    page.get_by_role("link", name="← 上一期 2026-04-02").first.click()
+    page.wait_for_url("**/days/2026/2026-04-02/")
+    assert page.locator("#arxiv-2604-00003").is_visible()
+    shot(page, "day")
+    # from an item's category to the category's month page, and back to the item's anchor
+    page.locator("#arxiv-2604-00003 ~ ul").first.get_by_role("link", name="长上下文与记忆").click()
+    page.wait_for_url("**/categories/long-context/")
+    shot(page, "category")
+    page.get_by_role("link", name="2026 年 4 月").click()
+    page.wait_for_url("**/categories/long-context/2026-04/")
+    page.get_by_role("link", name="MemFold: Folding Long Contexts into Reusable Memory").click()
+    page.wait_for_url("**/days/2026/2026-04-02/#arxiv-2604-00003")
+    assert page.locator("#arxiv-2604-00003").is_visible()
+
+
+def test_feed_link_in_head(page, base_url):
+    page.goto(base_url + "days/2026/2026-04-01/")
+    href = page.locator('head link[rel="alternate"][type="application/rss+xml"]').first.get_attribute("href")
+    response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + href if not href.startswith("http") else href)
+    assert response.status == 200 and b"<rss" in response.body()
+
+
+def search(page, base_url, query: str) -> list[str]:
+    page.goto(base_url + "search/")
+    box = page.locator(".pagefind-ui__search-input")
+    box.fill(query)
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15_000)
+    return [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
+
+
+@pytest.mark.parametrize(
+    "query, day",
+    [("长上下文", "2026-04-02"), ("latent reasoning", "2026-03-31"), ("Repository-Level Repair", "2026-04-02")],
+)
+def test_pagefind_search_finds_the_day(page, base_url, query, day):
+    hrefs = search(page, base_url, query)
+    assert hrefs[0].startswith(PREFIX + "days/"), hrefs  # result links respect the sub-path
+    assert f"/days/2026/{day}/" in hrefs[0], hrefs
+    shot(page, "search-" + day)
+    page.locator(".pagefind-ui__result-link").first.click()
+    page.wait_for_url(f"**/days/2026/{day}/**")
+
+
+def test_dark_mode_and_phone(browser, base_url, page):
+    page.goto(base_url + "days/2026/2026-03-31/")
+    scheme = page.locator("body").get_attribute("data-md-color-scheme")
+    page.locator("label.md-header__button[for^='__palette']").first.click()
+    assert page.locator("body").get_attribute("data-md-color-scheme") != scheme
+    shot(page, "day-dark")
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        mobile = phone.new_page()
+        mobile.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
+        mobile.goto(base_url + "days/2026/2026-03-31/")
+        width = mobile.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390 + 1, f"horizontal scroll on a phone: {width}px"
+        shot(mobile, "day-phone")
+    finally:
+        phone.close()

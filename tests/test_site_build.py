@@ -1,0 +1,146 @@
+"""The real build: `mkdocs build --strict` + Pagefind on a temporary archive, then checks on
+the HTML, the feeds and the internal links (lychee, offline)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from generator.render.build import build_site, check_links
+from site_data import HOSTILE_TITLE, sample_settings, write_archive
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("site-build")
+    write_archive(root / "data")
+    site_dir = root / "site"
+    build_site(sample_settings(root / "data"), site_dir)
+    return site_dir
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+def test_pages_exist(site):
+    for path in [
+        "index.html", "search/index.html", "about/index.html", "correcting/index.html",
+        "days/2026/2026-03-31/index.html", "days/2026/2026-04-03/index.html",
+        "archive/index.html", "archive/2026-04/index.html",
+        "categories/index.html", "categories/llm-agents/index.html", "categories/llm-agents/2026-04/index.html",
+        "feeds/rss.xml", "feeds/atom.xml", "feeds/llm-agents.xml",
+        "pagefind/pagefind-ui.js", "assets/extra.css",
+    ]:
+        assert (site / path).is_file(), path
+    # the build's own files are not published
+    for path in ["gen_pages.py", "hooks.py", "overrides/main.html"]:
+        assert not (site / path).exists(), path
+
+
+def test_edit_button_opens_the_edition_yaml(site):
+    page = read(site, "days/2026/2026-04-01/index.html")
+    assert 'href="https://github.com/ai-briefing/ai-briefing/edit/main/data/briefings/2026/2026-04-01.yaml"' in page
+    about = read(site, "about/index.html")
+    assert 'href="https://github.com/ai-briefing/ai-briefing/edit/main/docs/about.md"' in about
+
+
+def test_correct_this_links(site):
+    page = read(site, "days/2026/2026-04-01/index.html")
+    assert "https://github.com/ai-briefing/ai-briefing/edit/main/data/items/repo/88/example-org--stepwise.yaml" in page
+
+
+def test_only_day_pages_are_searchable(site):
+    for path in site.rglob("*.html"):
+        relative = path.relative_to(site).as_posix()
+        marked = "data-pagefind-body" in path.read_text(encoding="utf-8")
+        assert marked == relative.startswith("days/"), relative
+    entry = json.loads(read(site, "pagefind/pagefind-entry.json"))
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == 4
+
+
+def test_nav_does_not_list_days(site):
+    page = read(site, "days/2026/2026-04-01/index.html")
+    nav = page[page.index('md-nav--primary'):page.index("</nav>", page.index('md-nav--primary'))]
+    assert "days/" not in nav
+
+
+def test_feed_autodiscovery_in_head(site):
+    head = read(site, "index.html").split("</head>")[0]
+    assert re.search(r'<link rel="alternate" type="application/rss\+xml" title="[^"]*" href="feeds/rss.xml">', head)
+    category = read(site, "categories/llm-agents/index.html").split("</head>")[0]
+    assert 'href="../../feeds/llm-agents.xml"' in category
+    day = read(site, "days/2026/2026-04-01/index.html").split("</head>")[0]
+    assert 'href="../../../feeds/rss.xml"' in day
+
+
+def test_feeds_parse_newest_first(site):
+    for name in ["rss.xml", "atom.xml", "llm-agents.xml"]:
+        feed = feedparser.parse(read(site, f"feeds/{name}"))
+        assert not feed.bozo, (name, feed.get("bozo_exception"))
+        dates = [e.published_parsed for e in feed.entries]
+        assert dates and dates == sorted(dates, reverse=True), name
+    rss = feedparser.parse(read(site, "feeds/rss.xml"))
+    assert rss.entries[0].link.endswith("/days/2026/2026-04-03/")
+
+
+def test_internal_links_are_not_broken(site):
+    check_links(site)
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[str] = []
+        self.hrefs: list[str] = []
+        self.text = ""
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            if name in ("href", "src", "action", "formaction") and value:
+                self.hrefs.append(value)
+            if name.startswith("on"):
+                raise AssertionError(f"event handler attribute {name}={value!r} in page")
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+        else:
+            self.text += data
+
+
+def test_hostile_strings_are_inert(site):
+    for path in list(site.rglob("*.html")):
+        parser = _Collect()
+        parser.feed(path.read_text(encoding="utf-8"))
+        assert not [s for s in parser.scripts if "pwned" in s or "alert(" in s], path
+        assert not [h for h in parser.hrefs if h.strip().lower().startswith(("javascript:", "data:", "vbscript:"))], path
+    day = _Collect()
+    day.feed(read(site, "days/2026/2026-04-03/index.html"))
+    assert HOSTILE_TITLE in day.text  # visible literally
+    assert "**not bold** <b>raw</b> [x](javascript:alert(3)) | pipe {{ x }}" in day.text
+    raw = read(site, "days/2026/2026-04-03/index.html")
+    assert "<b>raw</b>" not in raw and "<img src=x" not in raw
+    assert html.escape("<script>alert('pwned')</script>", quote=False) in raw
+
+
+@pytest.mark.parametrize("language", ["en"])
+def test_english_build(tmp_path, language):
+    write_archive(tmp_path / "data")
+    build_site(sample_settings(tmp_path / "data", language=language), tmp_path / "site", search=False)
+    page = (tmp_path / "site" / "days/2026/2026-04-01/index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in page
+    assert "Highlights" in page and "Correct this" in page

@@ -1,0 +1,95 @@
+"""`briefing validate`: each fault is reported as path:line: field: problem."""
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from generator.cli import main
+from generator.models import Edition, EditionEntry, Section
+from generator.store import Archive
+from generator.validate import validate
+
+from test_store import make_item
+
+
+@pytest.fixture
+def archive(tmp_path):
+    archive = Archive(tmp_path / "data")
+    archive.save_item(make_item("A paper"))
+    edition = Edition(date=dt.date(2026, 4, 30), sections=[Section(slug="highlights", entries=[EditionEntry(item="arxiv:2604.26904", score=0.5)])])
+    archive.save_edition(edition)
+    return archive
+
+
+def faults_of(archive, tmp_path):
+    return [f.text() for f in validate(archive.root, shown_root=tmp_path)]
+
+
+def test_clean_archive_is_valid(archive, tmp_path):
+    assert faults_of(archive, tmp_path) == []
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path, needle):
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_wrong_type_names_file_line_and_field(archive, tmp_path):
+    path = archive.item_file("arxiv:2604.26904")
+    edit(path, "published: 2026-04-29", "published: last tuesday")
+    line = line_of(path, "published:")
+    assert faults_of(archive, tmp_path)[0].startswith(f"data/items/paper/2604/2604.26904.yaml:{line}: published: ")
+
+
+def test_unknown_field(archive, tmp_path):
+    path = archive.item_file("arxiv:2604.26904")
+    edit(path, "kind: paper\n", "kind: paper\ntitel: typo\n")
+    assert faults_of(archive, tmp_path) == [f"data/items/paper/2604/2604.26904.yaml:3: titel: unknown field (remove it or fix its spelling)"]
+
+
+def test_nested_field_line(archive, tmp_path):
+    path = archive.item_file("arxiv:2604.26904")
+    edit(path, "status: verified", "status: maybe")
+    line = line_of(path, "status: maybe")
+    [fault] = faults_of(archive, tmp_path)
+    assert fault.startswith(f"data/items/paper/2604/2604.26904.yaml:{line}: verification.status: ")
+
+
+def test_broken_yaml(archive, tmp_path):
+    path = archive.item_file("arxiv:2604.26904")
+    edit(path, "title: A paper", "title: [unclosed")
+    [fault] = faults_of(archive, tmp_path)
+    assert fault.startswith("data/items/paper/2604/2604.26904.yaml:") and "(syntax): not valid YAML" in fault
+
+
+def test_duplicate_id_and_wrong_place(archive, tmp_path):
+    path = archive.item_file("arxiv:2604.26904")
+    copy = path.parent / "copy.yaml"
+    shutil.copy(path, copy)
+    found = faults_of(archive, tmp_path)
+    assert any("copy.yaml:1: id: item arxiv:2604.26904 belongs in" in f for f in found)
+    assert any("copy.yaml:1: id: duplicate id arxiv:2604.26904, also in data/items/paper/2604/2604.26904.yaml" in f for f in found)
+
+
+def test_edition_naming_a_missing_item(archive, tmp_path):
+    path = archive.edition_file(dt.date(2026, 4, 30))
+    edit(path, "item: arxiv:2604.26904", "item: arxiv:2604.99999")
+    line = line_of(path, "arxiv:2604.99999")
+    assert faults_of(archive, tmp_path) == [
+        f"data/briefings/2026/2026-04-30.yaml:{line}: sections[0].entries[0].item: names item arxiv:2604.99999, which is not in data/items"
+    ]
+
+
+def test_cli_exit_status_and_github_annotations(archive, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--data-dir", "data"]) == 0
+    edit(archive.item_file("arxiv:2604.26904"), "kind: paper", "kind: book")
+    assert main(["validate", "--data-dir", "data", "--format", "github"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("::error file=data/items/paper/2604/2604.26904.yaml,line=2,title=briefing validate::kind: ")
