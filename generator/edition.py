@@ -14,8 +14,15 @@ from .models import Edition, EditionEntry, Item, Section, SourceReport
 from .settings import Settings
 
 
+# A partly verified item ranks a little below an equally relevant verified one.
+PARTIAL_FACTOR = 0.85
+
+
 def entry(item: Item, signals: dict[str, float], continuity: list[str]) -> EditionEntry:
-    return EditionEntry(item=item.id, score=classify.day_score(item, signals), signals=signals, continuity=continuity)
+    score = classify.day_score(item, signals)
+    if item.verification.status == "partial":
+        score = round(score * PARTIAL_FACTOR, 4)
+    return EditionEntry(item=item.id, score=score, signals=signals, continuity=continuity)
 
 
 def _ranked(entries: list[EditionEntry]) -> list[EditionEntry]:

@@ -27,8 +27,10 @@ from .errors import BriefingError
 BOT_NAME = "briefing-bot"
 BOT_EMAIL = "briefing-bot@users.noreply.github.com"
 
-# Words git prints when a push lost a race (non-fast-forward, or a concurrent update of the ref).
-_RACE_MARKERS = ("[rejected]", "non-fast-forward", "fetch first", "failed to update ref", "cannot lock ref", "[remote rejected]")
+# Words git prints when a push lost a race: the remote moved on (non-fast-forward, fetch first)
+# or another push updated the ref at the same moment. A hook's or a branch rule's refusal
+# ("[remote rejected] ... declined") is not a race: retrying would not help.
+_RACE_MARKERS = ("[rejected]", "non-fast-forward", "fetch first", "failed to update ref", "cannot lock ref", "incorrect old value")
 
 
 class PublishError(BriefingError):

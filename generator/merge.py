@@ -47,7 +47,7 @@ def merge_item(existing: Item | None, verified: Verified, candidates: list[Candi
     """The item as it stands after today's sightings."""
     record = verified.candidate
     ordered = sorted(candidates, key=lambda c: _TEXT_PRIORITY.index(c.source))
-    summary = record.summary or next((c.summary for c in ordered if c.summary), "")
+    summary = record.summary or next((c.summary for c in ordered if c.summary), "") or (existing.summary if existing else "")
     links: dict[str, str] = dict(existing.links) if existing else {}
     related: list[str] = list(existing.related) if existing else []
     for c in [record, *ordered]:
@@ -74,7 +74,7 @@ def merge_item(existing: Item | None, verified: Verified, candidates: list[Candi
         title=record.title,
         url=record.url,
         published=published,
-        updated=record.updated,
+        updated=record.updated or (existing.updated if existing else None),  # a partial record may not know it
         authors=record.authors or (existing.authors if existing else []),
         summary=summary,
         versions=versions,

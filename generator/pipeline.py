@@ -52,6 +52,9 @@ def host_policies(settings: Settings) -> dict[str, HostPolicy]:
         policy.timeout = max(policy.timeout, source.timeout)
         if tokens.get(key):
             policy.headers["Authorization"] = f"Bearer {tokens[key]}"
+    hf = settings.sources.huggingface
+    if hf.mirror_feed_url:  # a third-party host: HF's timeout and retries, never HF's token
+        policies.setdefault(urlsplit(hf.mirror_feed_url).netloc, HostPolicy(timeout=hf.timeout, max_retries=hf.max_retries))
     return policies
 
 
@@ -79,6 +82,19 @@ def lookups(http: Http, settings: Settings, shown: Settings | None = None) -> ve
         repo_url=lambda name: f"{gh.base_url}/repos/{name}",
         model_url=lambda name: f"{hf.base_url}/api/models/{name}",
     )
+
+
+def _counted(source: str, ask: Callable, failures: dict[str, int]) -> Callable:
+    """``ask`` counting its failures under ``source`` (the look-up's SourceError still propagates)."""
+
+    def call(*args):
+        try:
+            return ask(*args)
+        except SourceError:
+            failures[source] = failures.get(source, 0) + 1
+            raise
+
+    return call
 
 
 def source_reports(fetched: list[Fetched], http: Http, settings: Settings) -> list[SourceReport]:
@@ -127,7 +143,12 @@ def run(
     candidates: list[Candidate] = [c for f in fetched for c in f.candidates]
     groups = merge.group_by_id(candidates)
     progress(f"verify: {len(groups)} identities from {len(candidates)} candidates")
-    outcome = verify.verify(groups, lookups(http, settings, shown), now)
+    ask = lookups(http, settings, shown)
+    failed_lookups: dict[str, int] = {}  # source key -> look-ups that failed (network, rate limit)
+    ask.papers = _counted("arxiv_api", ask.papers, failed_lookups)
+    ask.repo = _counted("github_api", ask.repo, failed_lookups)
+    ask.model = _counted("huggingface", ask.model, failed_lookups)
+    outcome = verify.verify(groups, ask, now)
 
     items: dict[str, Item] = {}
     day_signals: dict[str, dict[str, float]] = {}
@@ -143,14 +164,21 @@ def run(
     reports = source_reports(fetched, http, settings)
     for report in reports:
         report.notes = [scrub(note) for note in report.notes]
-    if outcome.lookup_errors:
-        reports[1].notes.append(f"verification look-ups failed: {len(outcome.lookup_errors)} (items kept as partly verified)")
+    for report in reports:  # a failed look-up degrades the source that was asked, and says so
+        if failed_lookups.get(report.source):
+            report.notes.append(f"verification look-ups failed: {failed_lookups[report.source]} (items kept as partly verified)")
+            report.status = _worse(report.status, "degraded")
     edition = edition_mod.build(day, items, entries, reports, settings)
     edition.replay = replay
     listed = {i: items[i] for i in edition.item_ids()}
 
+    stored = archive.load_edition(day)
+    if stored is not None:  # a re-run: day-level text (perhaps edited by a human) carries over
+        edition.judgment, edition.ideas = stored.judgment, stored.ideas
+        edition.needs_llm, edition.commentary_notes = stored.needs_llm, stored.commentary_notes
     history = [e for e in (archive.load_edition(day - dt.timedelta(days=n)) for n in range(1, 8)) if e]
-    progress(f"commentary: {len(listed)} items" + (f" with {settings.llm.model}" if settings.llm.base_url else " (extractive)"))
+    use_llm = llm_client is not None and settings.llm.base_url and settings.llm.model
+    progress(f"commentary: {len(listed)} items" + (f" with {settings.llm.model}" if use_llm else " (extractive)"))
     write_commentary(list(listed.values()), edition, history, settings, llm_client, day)
 
     edition.stats = RunStats(

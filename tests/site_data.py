@@ -41,10 +41,40 @@ HOSTILE_TITLE = (
 HOSTILE_ID = "arxiv:2604.00666"
 
 
+# A fixed taxonomy and site, so the goldens do not move when briefing.yaml is tuned.
+SAMPLE_TAXONOMY = [
+    dict(slug="llm-agents", name="LLM 智能体", name_en="LLM agents", description="Agents built on language models, tool use, multi-agent systems."),
+    dict(slug="reinforcement-learning", name="强化学习", name_en="Reinforcement learning", description="RL methods and RL for language models."),
+    dict(slug="reasoning", name="推理", name_en="Reasoning", description="Chain-of-thought, mathematical and latent reasoning."),
+    dict(slug="long-context", name="长上下文与记忆", name_en="Long context and memory", description="Long-context modelling, retrieval, memory."),
+    dict(slug="multimodal", name="多模态", name_en="Multimodal", description="Vision-language, speech, video."),
+    dict(slug="code", name="代码与软件工程", name_en="Code and software engineering", description="Code generation, software-engineering agents."),
+    dict(slug="efficiency", name="高效训练与推理", name_en="Efficient training and inference", description="Quantization, distillation, serving."),
+    dict(slug="evaluation", name="评测与基准", name_en="Evaluation and benchmarks", description="Benchmarks, evaluation methodology, datasets."),
+    dict(slug="safety", name="安全与对齐", name_en="Safety and alignment", description="Alignment, robustness | privacy <b>not bold</b>."),
+    dict(slug="theory", name="理论与优化", name_en="Theory and optimization", description="Learning theory, optimization."),
+    dict(slug="models", name="模型发布", name_en="Model releases", description="Released model weights worth following.", kinds=["model"]),
+    dict(slug="open-source", name="开源项目", name_en="Open-source projects", description="Repositories worth following.", kinds=["repo"]),
+]
+SAMPLE_SITE = dict(
+    title="AI 研究简报",
+    url="https://ai-briefing.github.io/ai-briefing/",
+    repo_url="https://github.com/ai-briefing/ai-briefing",
+    branch="main",
+    recent=14,
+    feed_items=30,
+)
+
+
 def sample_settings(data_dir: Path | str = "data", language: str = "zh") -> settings_mod.Settings:
-    """The repository's briefing.yaml, with the data dir and language replaced."""
+    """The repository's briefing.yaml with a fixed taxonomy and site, the data dir and language replaced."""
     base = settings_mod.load(REPO / "briefing.yaml")
-    return base.model_copy(update={"data_dir": Path(data_dir), "language": language})
+    return base.model_copy(update={
+        "data_dir": Path(data_dir),
+        "language": language,
+        "taxonomy": [settings_mod.Category(**c) for c in SAMPLE_TAXONOMY],
+        "site": settings_mod.Site(**SAMPLE_SITE),
+    })
 
 
 def llm(text: str, *, removed: list[str] | None = None) -> GeneratedText:
@@ -85,7 +115,7 @@ def paper(number: str, title: str, day: dt.date, *, summary: str, categories: li
         seen=seen,
         verification=extra.pop("verification", None) or verified("arxiv-api", f"https://export.arxiv.org/api/query?id_list={number}"),
         categories=categories,
-        classification=[CategoryMatch(category=c, on=["sample"]) for c in categories],
+        classification=[CategoryMatch(category=c, terms=["sample"]) for c in categories],
         relevance=extra.pop("relevance", Relevance(score=0.8)),
         commentary=commentary or Commentary(),
         **extra,
@@ -123,7 +153,7 @@ def sample_items() -> dict[str, Item]:
             ),
             relevance=Relevance(
                 score=0.7,
-                matched=[InterestMatch(interest="latent-reasoning", on=["latent reasoning"])],
+                matched=[InterestMatch(interest="latent-reasoning", terms=["latent reasoning"])],
                 explanation="matches Latent reasoning on: latent reasoning",
             ),
         ),

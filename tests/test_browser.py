@@ -21,7 +21,11 @@ from site_data import HOSTILE_TITLE, REPO, sample_settings, write_archive
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Debian's chromium here and in .ci/run; GitHub's Ubuntu runners ship Google Chrome instead.
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or next(
+    (p for p in ("/usr/bin/chromium", "/usr/bin/google-chrome", "/usr/bin/chromium-browser") if os.path.exists(p)),
+    "/usr/bin/chromium",
+)
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",

@@ -49,8 +49,18 @@ FIELDS = ("contribution", "why_it_matters", "relation")
 # --------------------------------------------------------------------------- helpers
 
 
+DATA_DIR = ROOT / "tests" / "no-such-archive"
+
+
+@pytest.fixture(autouse=True)
+def _archive(tmp_path, monkeypatch):
+    """Each test's settings point at an empty archive of its own."""
+    monkeypatch.setitem(globals(), "DATA_DIR", tmp_path / "data")
+
+
 def make_settings(language: str = "zh", *, fake: FakeLLM | None = None, **llm) -> Settings:
     settings = load(ROOT / "briefing.yaml")
+    settings.data_dir = DATA_DIR
     settings.language = language
     settings.http.backoff_base = 0.0  # no waiting between retries in tests
     if fake is not None:
@@ -77,8 +87,8 @@ def load_items(settings: Settings) -> list[Item]:
         title = " ".join(entry.title.split())
         summary = " ".join(entry.summary.split())
         text = f"{title} {summary}"
-        matched = [InterestMatch(interest=i.slug, on=on) for i in settings.profile.interests if (on := _matches(text, i.phrases))]
-        classification = [CategoryMatch(category=c.slug, on=on) for c in settings.taxonomy if (on := _matches(text, c.phrases))]
+        matched = [InterestMatch(interest=i.slug, terms=on) for i in settings.profile.interests if (on := _matches(text, i.phrases))]
+        classification = [CategoryMatch(category=c.slug, terms=on) for c in settings.taxonomy if (on := _matches(text, c.phrases))]
         extra = {"primary_category": entry.arxiv_primary_category["term"]}
         if entry.get("arxiv_comment"):
             extra["comment"] = entry.arxiv_comment
@@ -104,7 +114,7 @@ def load_items(settings: Settings) -> list[Item]:
                 relevance=Relevance(
                     score=min(1.0, 0.3 * len(matched)),
                     matched=matched,
-                    explanation="; ".join(f"{m.interest}: {', '.join(m.on)}" for m in matched),
+                    explanation="; ".join(f"{m.interest}: {', '.join(m.terms)}" for m in matched),
                 ),
             )
         )
@@ -380,7 +390,7 @@ def test_without_an_llm_commentary_is_complete_and_extractive(language, caplog):
             first = item.relevance.matched[0]
             name = next(i.name for i in settings.profile.interests if i.slug == first.interest)
             expected = f"与「{name}」相关：匹配 " if language == "zh" else f"Related to '{name}': matched "
-            assert c.relation.text.startswith(expected + ", ".join(first.on))
+            assert c.relation.text.startswith(expected + ", ".join(first.terms))
     tide = items[0]
     assert tide.commentary.contribution.text.startswith("We present TIDE, the first framework")
     assert "outperforms the baseline" in tide.commentary.why_it_matters.text
@@ -614,3 +624,22 @@ def test_a_malformed_base_url_falls_back_without_raising(http, base_url):
     write_commentary(items, edition, [], settings, http, DAY)
     assert all(i.commentary.contribution.by == "extractive" for i in items)
     assert any(n.startswith("llm: unavailable") for n in edition.commentary_notes)
+
+
+def test_a_fresh_edition_adopts_the_stored_day_text(fake, http):
+    """A re-run builds a new Edition: the stored judgment (here edited by a human) survives."""
+    from generator.store import Archive
+
+    settings = make_settings("zh", fake=fake)
+    items = load_items(settings)
+    edition = make_edition(items)
+    write_commentary(items, edition, make_history(), settings, http, DAY)
+    edition.judgment.text = "人工写的总判断。"
+    Archive(settings.data_dir).save_edition(edition)
+    calls = len(fake.requests)
+
+    fresh = make_edition(items)
+    write_commentary(items, fresh, make_history(), settings, http, DAY)
+    assert len(fake.requests) == calls
+    assert fresh.judgment.text == "人工写的总判断。" and fresh.judgment.human_edited()
+    assert to_yaml(fresh) == to_yaml(edition)

@@ -7,7 +7,6 @@ and review the diff.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import os
 import re
@@ -116,43 +115,43 @@ def test_day_page_sections_and_item_details():
     assert "[下一期 2026-04-01 →](2026-04-01.md)" in page
     # the card appears once; read-closely links to it
     assert page.count("{#arxiv-2603-20001}") == 1
-    assert "](#arxiv-2603-20001)" in page
+    assert 'href="#arxiv-2603-20001"' in page
 
 
 def test_continuity_verification_and_markers():
     pages = rendered("en")
     day2 = pages["days/2026/2026-04-01.md"]
     assert "On Hugging Face Daily Papers for 2 days" in day2
-    assert "Code for [StepWise" in day2 and "(2026-03-31.md#arxiv-2603-20001)" in day2
+    assert 'Code for <a href="../2026-03-31/#arxiv-2603-20001">StepWise' in day2
     assert "+120 stars today" in day2
     day3 = pages["days/2026/2026-04-02.md"]
     assert "New version v2" in day3
     assert "partly verified" in day3 and "title differs from the listing in punctuation" in day3
     assert "some claims removed by the checker" in day3
     assert "edited by hand" in day3
-    assert "Item arxiv:2609\\.99999 is missing from the archive." in day3
+    assert "Item arxiv:2609.99999 is missing from the archive." in day3
     day4 = pages["days/2026/2026-04-03.md"]
     assert "needs an LLM" in day4
     assert "Degraded briefing" in day4
-    assert "arxiv\\_api listing" in day4 and "503×1, timeout×2" in day4
+    assert "<td>arxiv_api listing</td>" in day4 and "503×1, timeout×2" in day4
 
 
 def test_category_pages_newest_first_and_link_to_first_day():
     pages = rendered("en")
     index = pages["categories/llm-agents/index.md"]
     # months newest first
-    assert index.index("2026-04.md") < index.index("2026-03.md")
+    assert index.index('href="2026-04/"') < index.index('href="2026-03/"')
     april = pages["categories/llm-agents/2026-04.md"]
     # MemFold (2026-04-02) before the repo (2026-04-01)
-    assert april.index("MemFold") < april.index("example\\-org/stepwise")
-    assert "../../days/2026/2026-04-02.md#arxiv-2604-00003" in april
+    assert april.index("MemFold") < april.index("example-org/stepwise")
+    assert 'href="../../../days/2026/2026-04-02/#arxiv-2604-00003"' in april
     overview = pages["categories/index.md"]
-    assert re.search(r"\[LLM agents\]\(llm-agents/index\.md\) \| .* \| 3 \| 2026-04-02 \|", overview)
+    assert re.search(r'<a href="llm-agents/">LLM agents</a></td><td>[^<]*</td><td>3</td><td>2026-04-02</td>', overview)
 
 
 def test_home_lists_latest_and_recent():
     home = rendered("zh")["index.md"]
-    assert "最新一期:2026-04-03" in home
+    assert "最新一期：2026-04-03" in home
     assert "[阅读全文 →](days/2026/2026-04-03.md)" in home
     assert home.index("2026-04-02") < home.index("2026-03-31")
 
@@ -260,11 +259,24 @@ def test_escape_md_property(text):
     assert result.text.strip() == ("label: " + one_line(text)).strip()
 
 
-def test_escape_md_in_heading_with_attr_list():
+@pytest.mark.parametrize("text", HOSTILE_SAMPLES + ["Trailing hashes ##", "{#evil .x}", "ends with \\", "x {: #y }"])
+def test_escape_md_in_heading_with_attr_list(text):
     md = mkdocs_markdown()
-    result = _render_inline(md, f"### {escape_md(HOSTILE_TITLE)} {{#anchor}}")
+    result = _render_inline(md, f"### {escape_md(text)} {{#anchor}}")
     assert result.tags[0] == "h3" and ("id", "anchor") in result.attrs
-    assert result.text.replace("¶", "").strip() == HOSTILE_TITLE
+    assert [t for t in result.tags if t != "a"] == ["h3"]  # only the permalink
+    assert result.text.replace("¶", "").strip() == one_line(text)
+
+
+@hyp_settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list(MD_SPECIALS + "<>&;#:=\"' \nab1.{}%") + ["{#", "{: ", "</", "##"]), min_size=1, max_size=25).map("".join))
+def test_escape_md_heading_property(text):
+    md = mkdocs_markdown()
+    result = _render_inline(md, f"### {escape_md(text)} {{#anchor}}")
+    if not one_line(text):
+        return
+    assert result.tags[0] == "h3" and ("id", "anchor") in result.attrs
+    assert result.text.replace("¶", "").strip() == one_line(text).strip()
 
 
 def test_escape_md_in_table_cell():
@@ -350,5 +362,54 @@ def test_empty_archive_renders():
 
 def test_hostile_title_visible_in_category_page():
     page = rendered("en")["categories/safety/2026-04.md"]
-    assert escape_md(HOSTILE_TITLE) in page
+    assert escape_html(HOSTILE_TITLE) in page
     assert HOSTILE_ID.split(":")[1].replace(".", "-") in page
+
+
+# --------------------------------------------------------------------------- raw HTML fast path
+
+
+def test_rawhtml_fast_path_gives_the_same_html():
+    from generator.render import rawhtml
+
+    md = mkdocs_markdown()
+    pages = {p: t for p, t in rendered("zh").items() if p.endswith(".md")}
+    stashed_any = False
+    for path, text in pages.items():
+        body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
+        md.reset()
+        plain = md.convert(body)
+        fast_text, blocks = rawhtml.stash(body)
+        stashed_any |= bool(blocks)
+        md.reset()
+        fast = rawhtml.restore(md.convert(fast_text), blocks)
+        assert fast == plain, path
+    assert stashed_any
+
+
+def test_rawhtml_ignores_markdown_and_multiline_blocks():
+    from generator.render import rawhtml
+
+    text = "# Title\n\n<p>a</p>\n\n- <p>not a block</p>\n\n<ul>\n<li>x</li></ul>\n\n&lt;p&gt;escaped&lt;/p&gt;"
+    stashed, blocks = rawhtml.stash(text)
+    assert blocks == ["<p>a</p>"]
+    assert rawhtml.restore(stashed, blocks) == text
+
+
+def test_href_matches_relpath_between_served_urls():
+    import itertools
+    import posixpath
+
+    from generator.render.pages import href, page_url
+
+    pages = ["index.md", "search.md", "archive/index.md", "archive/2026-04.md", "categories/index.md",
+             "categories/llm-agents/index.md", "categories/llm-agents/2026-04.md", "days/2026/2026-04-01.md",
+             "days/2026/2026-03-31.md", "days/2025/2025-12-31.md", "feeds/rss.xml", "feeds/llm-agents.xml"]
+    for source, target in itertools.product(pages[:-2], pages):
+        base = page_url(source).rstrip("/") or "."
+        expected = posixpath.relpath(page_url(target).rstrip("/") or ".", base)
+        if target.endswith(".md"):
+            expected = "./" if expected == "." else expected + "/"
+        assert href(source, target) == expected, (source, target)
+    assert href("days/2026/2026-04-01.md", "days/2026/2026-04-01.md", "x") == "#x"
+    assert href("days/2026/2026-04-01.md", "days/2026/2026-03-31.md", "x") == "../2026-03-31/#x"

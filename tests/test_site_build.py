@@ -12,7 +12,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from generator.render.build import build_site, check_links
+from generator.render.build import BuildError, build_site, run_link_check
 from site_data import HOSTILE_TITLE, sample_settings, write_archive
 
 pytestmark = pytest.mark.slow
@@ -92,8 +92,16 @@ def test_feeds_parse_newest_first(site):
     assert rss.entries[0].link.endswith("/days/2026/2026-04-03/")
 
 
-def test_internal_links_are_not_broken(site):
-    check_links(site)
+def test_internal_links_are_not_broken(site, tmp_path):
+    run_link_check(site)
+    # and the check does catch a broken anchor
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "index.html").write_text('<a href="days/#nope">x</a>', encoding="utf-8")
+    (broken / "days").mkdir()
+    (broken / "days" / "index.html").write_text("<p id='yes'>y</p>", encoding="utf-8")
+    with pytest.raises(BuildError, match="nope"):
+        run_link_check(broken)
 
 
 class _Collect(HTMLParser):

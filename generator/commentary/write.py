@@ -27,9 +27,10 @@ from typing import Any
 
 import httpx
 
-from ..errors import BudgetExceeded, LLMError
+from ..errors import BudgetExceeded, DataError, LLMError
 from ..models import Commentary, Edition, GeneratedText, Idea, Item, text_hash
 from ..settings import Settings
+from ..store import Archive
 from . import claims, extractive
 from .llm import ChatClient, DayOut, ItemsOut, LLMUnavailable, load_prompt, reason_of
 
@@ -86,7 +87,7 @@ def _reader(settings: Settings) -> list[dict[str, Any]]:
 def _relevance(item: Item, settings: Settings) -> dict[str, Any]:
     names = {i.slug: i.name for i in settings.profile.interests}
     return {
-        "matched": [{"interest": names.get(m.interest, m.interest), "on": list(m.terms)} for m in item.relevance.matched],
+        "matched": [{"interest": names.get(m.interest, m.interest), "terms": list(m.terms)} for m in item.relevance.matched],
         "explanation": item.relevance.explanation,
     }
 
@@ -122,7 +123,7 @@ def _profile_text(settings: Settings) -> list[str]:
 
 def _relevance_text(item: Item, settings: Settings) -> list[str]:
     rel = _relevance(item, settings)
-    return [rel["explanation"], *(m["interest"] for m in rel["matched"]), *(p for m in rel["matched"] for p in m["on"])]
+    return [rel["explanation"], *(m["interest"] for m in rel["matched"]), *(p for m in rel["matched"] for p in m["terms"])]
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -226,6 +227,7 @@ class _Run:
     # ---- the run
 
     def run(self) -> None:
+        self._carry_over()
         before = self._snapshot()
         self.day_sections()
         self.item_commentary()
@@ -233,6 +235,28 @@ class _Run:
         if requests or self._snapshot() != before or not self.edition.commentary_notes:
             self.write_notes()
         # else nothing was (re)generated: the previous run's notes still describe the text
+
+    def _carry_over(self) -> None:
+        """Adopt the stored edition's day-level text when given a freshly built edition.
+
+        A re-run of a day builds a new Edition; without its stored judgment and ideas, a
+        human's edit would be lost and the LLM asked again. When the caller already carried
+        them over (or the day is new) this does nothing.
+        """
+        edition = self.edition
+        if edition.judgment is not None or edition.ideas or edition.needs_llm or edition.commentary_notes:
+            return
+        try:
+            stored = Archive(self.settings.data_dir).load_edition(edition.date)
+        except (DataError, ValueError, OSError) as exc:
+            log.warning("commentary: the stored edition of %s is unreadable: %s", edition.date, exc)
+            self.day_notes.append(f"day: the stored edition of {edition.date} could not be read; day-level text regenerated")
+            return
+        if stored is not None:
+            edition.judgment = stored.judgment
+            edition.ideas = list(stored.ideas)
+            edition.needs_llm = list(stored.needs_llm)
+            edition.commentary_notes = list(stored.commentary_notes)
 
     def _snapshot(self) -> Any:
         edition = self.edition.model_dump(include={"judgment", "ideas", "needs_llm"})
@@ -462,7 +486,7 @@ class _Run:
             notes.append("day: token budget spent before the day-level request; extractive judgment used, ideas left out")
         elif failure:
             notes.append(f"day: llm failed ({failure}); extractive judgment used, ideas left out")
-        self.day_notes = notes
+        self.day_notes += notes
 
     def _ideas(self, reply: DayOut, featured: list[Item], allowed: claims.SourceText, inputs: str) -> tuple[list[Idea], int, int]:
         known = {item.id for item in featured}

@@ -3,7 +3,8 @@
 ``build_site(settings, site_dir)`` is what ``briefing build`` calls. The MkDocs run reads the
 same settings: they are written to a temporary settings file (secrets left out) named by
 ``BRIEFING_CONFIG``, which ``docs/hooks.py`` and ``docs/gen_pages.py`` load.
-``check_links(site_dir)`` runs lychee offline over the built site (internal links and anchors).
+``run_link_check(site_dir)`` runs lychee offline over the built site (internal links and
+anchors); ``build_site(..., check_links=True)`` does it after the build.
 """
 
 from __future__ import annotations
@@ -61,11 +62,20 @@ def _run(command: list[str], *, cwd: Path, env: dict[str, str], what: str) -> su
     return result
 
 
-def build_site(settings: Settings, site_dir: Path | str, *, root: Path | None = None, search: bool = True) -> None:
+def build_site(
+    settings: Settings,
+    site_dir: Path | str,
+    *,
+    check_links: bool = False,
+    search: bool = True,
+    root: Path | None = None,
+) -> None:
     """Build the static site into ``site_dir``: ``mkdocs build --strict``, then Pagefind.
 
-    ``root`` is the folder with mkdocs.yml (default: :func:`project_root`). ``search=False``
-    skips the Pagefind index (faster, for tests that do not search).
+    ``check_links=True`` then runs lychee offline over the result (raises BuildError on a
+    broken internal link or anchor). ``search=False`` skips the Pagefind index (faster, for
+    tests that do not search). ``root`` is the folder with mkdocs.yml (default:
+    :func:`project_root`).
     """
     root = Path(root or project_root())
     site_dir = Path(site_dir).resolve()
@@ -86,6 +96,8 @@ def build_site(settings: Settings, site_dir: Path | str, *, root: Path | None = 
         for selector in PAGEFIND_EXCLUDE:
             command += ["--exclude-selectors", selector]
         _run(command, cwd=root, env={**os.environ}, what="pagefind")
+    if check_links:
+        run_link_check(site_dir, root=root)
 
 
 def lychee_command(site_dir: Path | str, *, root: Path | None = None) -> list[str]:
@@ -96,7 +108,7 @@ def lychee_command(site_dir: Path | str, *, root: Path | None = None) -> list[st
     return [exe, "--config", str(root / "lychee.toml"), "--offline", "--root-dir", str(site_dir), "--no-progress", str(site_dir)]
 
 
-def check_links(site_dir: Path | str, *, root: Path | None = None) -> str:
+def run_link_check(site_dir: Path | str, *, root: Path | None = None) -> str:
     """Run lychee offline over the built site; raises BuildError listing broken links."""
     root = Path(root or project_root())
     result = subprocess.run(lychee_command(site_dir, root=root), cwd=root, capture_output=True, text=True)

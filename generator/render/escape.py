@@ -23,6 +23,10 @@ _MD_SPECIAL_RE = re.compile("([" + re.escape(MD_SPECIALS) + "])")
 _WHITESPACE_RE = re.compile(r"\s+")
 # C0/C1 controls (other than whitespace, collapsed separately) and the BOM never render usefully.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufeff]")
+# Whitespace other than a plain space, or a control character: one_line has work to do.
+_ODD_CHARS_RE = re.compile("[^\\S ]|[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufeff]")
+# URLs that safe_url returns unchanged (the common case), recognised in one match.
+_PLAIN_URL_RE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][A-Za-z0-9/?#@!$&*+,;=%~._:-]*)?")
 
 
 def one_line(text: object) -> str:
@@ -33,7 +37,10 @@ def one_line(text: object) -> str:
     """
     if text is None:
         return ""
-    return _WHITESPACE_RE.sub(" ", _CONTROL_RE.sub("", str(text))).strip()
+    text = str(text)
+    if not _ODD_CHARS_RE.search(text) and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # fast path: already one clean line
+    return _WHITESPACE_RE.sub(" ", _CONTROL_RE.sub("", text)).strip()
 
 
 def escape_md(text: object) -> str:
@@ -74,6 +81,8 @@ def safe_url(url: object) -> str | None:
     """
     if not isinstance(url, str):
         return None
+    if _PLAIN_URL_RE.fullmatch(url):
+        return url
     url = url.strip()
     if not url or _CONTROL_RE.search(url) or re.search(r"\s", url):
         return None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import html
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -221,8 +222,9 @@ def _arxiv_in_url(url: str) -> str | None:
 
 
 def _text(html_fragment: str) -> str:
-    """Plain text of a small HTML fragment (feedparser has already unescaped the entities)."""
-    return clean_text(TAG.sub(" ", html_fragment))
+    """Plain text of a small HTML fragment: tags dropped, entities decoded (feedparser hands
+    back CDATA text as HTML, so a literal "O&M" arrives as "O&amp;M")."""
+    return clean_text(html.unescape(TAG.sub(" ", html_fragment)))
 
 
 # --------------------------------------------------------------------------- requests

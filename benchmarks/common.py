@@ -1,0 +1,155 @@
+"""Shared helpers of the benchmark scripts: the cache folder, child-process measurement
+(wall time + peak RSS of the whole process tree), results files and Markdown tables.
+
+Every figure is measured in a separate child process, so one measurement's memory never
+inflates the next: ``measure()`` starts the command and reaps it with ``os.wait4``, whose
+``ru_maxrss`` is the largest resident set of that child and of any descendant it waited for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DIR = ROOT / "benchmarks"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+if str(BENCH_DIR) not in sys.path:
+    sys.path.insert(0, str(BENCH_DIR))
+
+MB = 1024 * 1024
+
+
+def cache_dir() -> Path:
+    """Generated archives, built sites and results: ``$BENCH_CACHE`` or a temp folder."""
+    path = Path(os.environ.get("BENCH_CACHE") or Path(tempfile.gettempdir()) / "briefing-bench")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def results_dir() -> Path:
+    path = cache_dir() / "results"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass
+class Measured:
+    wall: float  # seconds
+    max_rss: int  # bytes, largest resident set of the child or any descendant it reaped
+    returncode: int
+    stdout: str
+    stderr: str
+    cpu: float = 0.0  # seconds of user + system CPU, the child and its reaped descendants
+
+    def check(self, what: str) -> "Measured":
+        if self.returncode != 0:
+            tail = "\n".join((self.stderr or self.stdout).strip().splitlines()[-25:])
+            raise SystemExit(f"{what} failed (exit {self.returncode}):\n{tail}")
+        return self
+
+
+def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Measured:
+    """Run ``command`` to completion; its wall time and peak RSS (children included)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        # ru_maxrss is in kilobytes on Linux.
+        return Measured(wall, usage.ru_maxrss * 1024, process.returncode, out.read(), err.read(),
+                        usage.ru_utime + usage.ru_stime)
+
+
+def python_child(code_or_args: list[str], **kwargs: Any) -> Measured:
+    return measure([sys.executable, *code_or_args], **kwargs)
+
+
+def du(path: Path) -> int:
+    """Bytes on disk of a folder's files (apparent sizes, like ``du -sb``)."""
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"),
+    }
+
+
+def save_result(name: str, data: dict[str, Any]) -> Path:
+    path = results_dir() / f"{name}.json"
+    data = {"benchmark": name, "machine": machine(), **data}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def load_result(name: str) -> dict[str, Any] | None:
+    path = results_dir() / f"{name}.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def fmt_seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+
+
+def fmt_bytes(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if value >= 1024 * MB:
+        return f"{value / (1024 * MB):.2f} GB"
+    if value >= MB:
+        return f"{value / MB:.1f} MB"
+    if value >= 1024:
+        return f"{value / 1024:.1f} KB"
+    return f"{int(value)} B"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def briefing_settings(data_dir: Path):
+    """The project's settings (briefing.yaml) with the archive root pointed at ``data_dir``.
+
+    Environment overrides (BRIEFING_...) are cleared first so a benchmark measures the
+    configuration in the repository, not the shell's.
+    """
+    from generator import settings as settings_mod
+
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("BRIEFING_")}
+    try:
+        settings = settings_mod.load(ROOT / "briefing.yaml")
+    finally:
+        os.environ.update(saved)
+    settings.data_dir = Path(data_dir).resolve()
+    return settings
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment for a child: no BRIEFING_ overrides from the shell, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFING_")}
+    env.update(extra)
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env

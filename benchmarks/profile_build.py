@@ -1,0 +1,217 @@
+"""Where a site build's time goes: ``mkdocs build`` run in-process with timers around its
+phases (and, with ``--cprofile``, the top functions under cProfile).
+
+    python benchmarks/profile_build.py --days 365            # phase timings
+    python benchmarks/profile_build.py --days 365 --cprofile # + the 40 costliest functions
+
+Phases (inclusive wall time; nested phases are indented):
+
+* gen-files: ``docs/gen_pages.py``: load the archive (YAML parse + pydantic), render the
+  pages and feeds (``generator.render``), hand them to MkDocs;
+* read + Markdown: per page, read the source, the hooks' raw-HTML stash/restore, and
+  Python-Markdown (``Page.render``);
+* theme templating: Material's Jinja templates per page (``Template.render``), context;
+* writing: ``utils.write_file`` of every page; copying static files;
+* anchor validation: ``Page.validate_anchor_links``;
+* search plugin: off in mkdocs.yml (Pagefind indexes the built site as a separate step).
+
+The timers cost little (a few function calls per page); cProfile roughly doubles the run
+time, so read its numbers as proportions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+import make_archive  # noqa: E402
+
+TIMES: dict[str, float] = defaultdict(float)
+CALLS: dict[str, int] = defaultdict(int)
+_DEPTH: dict[str, int] = defaultdict(int)
+
+
+def wrap(owner, attr: str, label: str) -> None:
+    original = getattr(owner, attr)
+
+    def timed(*args, **kwargs):
+        _DEPTH[label] += 1
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            _DEPTH[label] -= 1
+            if _DEPTH[label] == 0:  # outermost call only (recursion)
+                TIMES[label] += time.perf_counter() - start
+                CALLS[label] += 1
+
+    setattr(owner, attr, timed)
+
+
+PHASES = [
+    # (label, indent, description)
+    ("config + plugins on_config", 0, ""),
+    ("gen-files (docs/gen_pages.py)", 0, ""),
+    ("load items (YAML + pydantic)", 1, "Archive.load_items"),
+    ("load editions (YAML + pydantic)", 1, "Archive.load_editions"),
+    ("render pages (generator.render.pages)", 1, "render_site"),
+    ("render feeds (generator.render.feeds)", 1, "render_feeds"),
+    ("collect files + nav", 0, ""),
+    ("read + Markdown, all pages", 0, "_populate_page"),
+    ("read source", 1, "Page.read_source"),
+    ("raw-HTML stash/restore (hooks)", 1, "rawhtml.stash + restore"),
+    ("Python-Markdown (Page.render)", 1, "Page.render"),
+    ("static files copy", 0, "Files.copy_static_files"),
+    ("build pages (template + write)", 0, "_build_page"),
+    ("template context", 1, "get_context"),
+    ("theme templating (Jinja)", 1, "Template.render"),
+    ("write files", 1, "utils.write_file"),
+    ("anchor validation", 0, "Page.validate_anchor_links"),
+    ("post-build plugins", 0, "on_post_build"),
+]
+
+
+def instrument() -> None:
+    import jinja2
+    import mkdocs.commands.build as mk_build
+    import mkdocs.structure.files as mk_files
+    import mkdocs.structure.nav as mk_nav
+    import mkdocs.structure.pages as mk_pages
+    import mkdocs.utils as mk_utils
+    from mkdocs.plugins import PluginCollection
+    from mkdocs_gen_files.plugin import GenFilesPlugin
+
+    from generator.render import feeds, pages, rawhtml
+    from generator.store import Archive
+
+    wrap(PluginCollection, "on_config", "config + plugins on_config")
+    wrap(GenFilesPlugin, "on_files", "gen-files (docs/gen_pages.py)")
+    wrap(Archive, "load_items", "load items (YAML + pydantic)")
+    wrap(Archive, "load_editions", "load editions (YAML + pydantic)")
+    wrap(pages, "render_site", "render pages (generator.render.pages)")
+    wrap(feeds, "render_feeds", "render feeds (generator.render.feeds)")
+    wrap(mk_build, "get_files", "collect files + nav")
+    wrap(mk_build, "get_navigation", "collect files + nav")
+    wrap(mk_build, "_populate_page", "read + Markdown, all pages")
+    wrap(mk_pages.Page, "read_source", "read source")
+    wrap(rawhtml, "stash", "raw-HTML stash/restore (hooks)")
+    wrap(rawhtml, "restore", "raw-HTML stash/restore (hooks)")
+    wrap(mk_pages.Page, "render", "Python-Markdown (Page.render)")
+    wrap(mk_files.Files, "copy_static_files", "static files copy")
+    wrap(mk_build, "_build_page", "build pages (template + write)")
+    wrap(mk_build, "get_context", "template context")
+    wrap(jinja2.environment.Template, "render", "theme templating (Jinja)")
+    wrap(mk_utils, "write_file", "write files")
+    wrap(mk_pages.Page, "validate_anchor_links", "anchor validation")
+    wrap(PluginCollection, "on_post_build", "post-build plugins")
+    del mk_nav
+
+
+def _csafeloader() -> None:
+    """store.read_yaml with libyaml's C parser (same SafeConstructor, same values)."""
+    import yaml
+
+    from generator import store
+
+    class _Yaml:
+        def __getattr__(self, name):
+            return getattr(yaml, name)
+
+        @staticmethod
+        def safe_load(text):
+            return yaml.load(text, Loader=yaml.CSafeLoader)
+
+    store.yaml = _Yaml()
+
+
+EXPERIMENTS = {"csafeloader": _csafeloader}
+
+
+def run_build(data: Path, site: Path) -> float:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator.render import build as site_build
+
+    settings = common.briefing_settings(data)
+    tmp = Path(tempfile.mkdtemp(prefix="briefing-profile-"))
+    os.environ.update(getattr(site_build, "BANNER_ENV", {}))
+    os.environ["BRIEFING_CONFIG"] = str(site_build._settings_file(settings, tmp))
+    os.chdir(common.ROOT)
+    start = time.perf_counter()
+    config = load_config(config_file=str(common.ROOT / "mkdocs.yml"), strict=True, site_dir=str(site))
+    build(config)
+    return time.perf_counter() - start
+
+
+def report(total: float) -> str:
+    rows = []
+    for label, indent, what in PHASES:
+        if label not in TIMES:
+            continue
+        seconds = TIMES[label]
+        rows.append([("&nbsp;&nbsp;" * 2 * indent) + label, what and f"`{what}`", f"{seconds:.2f} s", f"{100 * seconds / total:.0f} %"])
+    top = sum(TIMES[label] for label, indent, _ in PHASES if indent == 0 and label in TIMES)
+    rows.append(["other (MkDocs internals, logging, ...)", "", f"{total - top:.2f} s", f"{100 * (total - top) / total:.0f} %"])
+    rows.append(["**total mkdocs build**", "", f"**{total:.2f} s**", "100 %"])
+    return common.table(["phase", "function", "time", "share"], rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Profile mkdocs build on a synthetic archive.")
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--cprofile", action="store_true", help="also run under cProfile and print the top functions")
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--save", action="store_true", help="save the phase table as a result for run_all.py")
+    parser.add_argument("--experiment", choices=sorted(EXPERIMENTS), action="append", default=[],
+                        help="measure a suggested fix without editing generator/ (monkeypatched in this process)")
+    args = parser.parse_args(argv)
+    data, manifest = make_archive.ensure_archive(args.days)
+    site = Path(tempfile.mkdtemp(prefix="briefing-profile-site-"))
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    for name in args.experiment:
+        EXPERIMENTS[name]()
+    instrument()
+    profiler = cProfile.Profile() if args.cprofile else None
+    if profiler:
+        profiler.enable()
+    total = run_build(data, site)
+    if profiler:
+        profiler.disable()
+    text = report(total)
+    print(f"mkdocs build of a {args.days}-day archive ({manifest['items']} items), in-process"
+          + (" under cProfile" if profiler else "") + (f", experiments: {', '.join(args.experiment)}" if args.experiment else ""))
+    print()
+    print(text)
+    if profiler:
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("tottime").print_stats(args.top)
+        print(out.getvalue())
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(args.top)
+        print(out.getvalue())
+    if args.save and not profiler:
+        suffix = "".join(f"+{name}" for name in args.experiment)
+        common.save_result(f"profile-{args.days}{suffix}", {"experiments": args.experiment, "days": args.days, "total": total, "phases": dict(TIMES), "calls": dict(CALLS), "table": text})
+    import shutil
+
+    shutil.rmtree(site, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
