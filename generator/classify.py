@@ -55,8 +55,11 @@ def classify(item: Item, taxonomy: list[Category]) -> list[CategoryMatch]:
 
 
 def relevance(item: Item, profile: Profile) -> Relevance:
+    return relevance_of_text(item_text(item), profile)
+
+
+def relevance_of_text(text: str, profile: Profile) -> Relevance:
     """Score in [0, 1]: weighted interests, diminishing returns on more phrases per interest."""
-    text = item_text(item)
     total_weight = sum(i.weight for i in profile.interests) or 1.0
     raw = 0.0
     matched: list[InterestMatch] = []
@@ -83,9 +86,13 @@ def day_score(item: Item, signals: dict[str, float]) -> float:
 
     Popularity is squashed (log) so a viral repo cannot bury a relevant paper.
     """
+    return score_of(item.relevance.score, signals)
+
+
+def score_of(relevance_score: float, signals: dict[str, float]) -> float:
     popularity = 0.0
     for key, scale in (("upvotes", 50), ("stars_today", 500), ("trending_score", 500), ("likes", 2000), ("stars", 20000)):
         value = signals.get(key)
         if value:
             popularity = max(popularity, min(1.0, math.log1p(value) / math.log1p(scale)))
-    return round(0.75 * item.relevance.score + 0.25 * popularity, 4)
+    return round(0.75 * relevance_score + 0.25 * popularity, 4)

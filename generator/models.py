@@ -199,6 +199,7 @@ class Idea(Strict):
 
 class RunStats(Strict):
     candidates: int = 0
+    shortlisted: int = 0  # identities ranked high enough to be verified
     verified: int = 0
     partial: int = 0
     dropped: int = 0

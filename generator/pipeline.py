@@ -97,6 +97,33 @@ def _counted(source: str, ask: Callable, failures: dict[str, int]) -> Callable:
     return call
 
 
+# How many candidates per listed place are verified: the rest cannot make the edition.
+SHORTLIST_FACTOR = 2
+
+
+def shortlist(groups: dict[str, list[Candidate]], settings: Settings) -> dict[str, list[Candidate]]:
+    """The identities worth verifying: those that could be listed today, ranked before verification.
+
+    Only listed items enter the archive, so only they need an authoritative look-up. Ranking
+    first keeps a day at one or two batched arXiv look-ups instead of one per 100 RSS papers.
+    """
+    limits = settings.edition
+    room = {"paper": (limits.highlights + limits.papers) * SHORTLIST_FACTOR, "repo": limits.follow * SHORTLIST_FACTOR,
+            "model": limits.follow * SHORTLIST_FACTOR}
+
+    def rank(item_id: str) -> tuple[float, str]:
+        group = groups[item_id]
+        text = " \n ".join(" ".join([c.title, c.summary, " ".join(c.categories)]) for c in group)
+        relevance = classify.relevance_of_text(text, settings.profile).score
+        return -classify.score_of(relevance, merge.signals(group)), item_id
+
+    chosen: dict[str, list[Candidate]] = {}
+    for kind, size in room.items():
+        of_kind = sorted((i for i, g in groups.items() if g[0].kind == kind), key=rank)
+        chosen.update({i: groups[i] for i in of_kind[:size]})
+    return dict(sorted(chosen.items()))
+
+
 def source_reports(fetched: list[Fetched], http: Http, settings: Settings) -> list[SourceReport]:
     """One report per source key, merging a module's several results (e.g. HF papers + models)."""
     reports: dict[str, SourceReport] = {}
@@ -183,6 +210,7 @@ def run(
 
     edition.stats = RunStats(
         candidates=len(candidates),
+        shortlisted=len(groups),
         verified=sum(1 for v in outcome.verified.values() if v.verification.status == "verified"),
         partial=sum(1 for v in outcome.verified.values() if v.verification.status == "partial"),
         dropped=len(outcome.dropped),
