@@ -143,7 +143,7 @@ def browser_available() -> bool:
     return Path(CHROMIUM).exists() or bool(shutil.which("chromium"))
 
 
-def search_in_browser(site: Path, queries: tuple[str, ...]) -> dict:
+def search_in_browser(site: Path, queries: tuple[str, ...], page_path: str = "search/") -> dict:
     """Type each query into the search page of a fresh browser; sum what was downloaded."""
     from playwright.sync_api import sync_playwright
 
@@ -157,7 +157,7 @@ def search_in_browser(site: Path, queries: tuple[str, ...]) -> dict:
                 page = context.new_page()
                 responses: list = []
                 page.on("response", lambda r: responses.append(r))
-                page.goto(base + "search/", wait_until="networkidle")
+                page.goto(base + page_path, wait_until="networkidle")
                 page_load = list(responses)
                 responses.clear()
                 started = time.perf_counter()
@@ -190,6 +190,7 @@ def search_in_browser(site: Path, queries: tuple[str, ...]) -> dict:
                 out[query] = {
                     "method": "browser",
                     "bytes": sum(n for _, n in files),
+                    "page": page_path,
                     "requests": len(files),
                     "by_kind": kinds,
                     "files": files,

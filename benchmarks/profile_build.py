@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import resource
 import io
 import os
 import pstats
@@ -37,8 +38,14 @@ import common  # noqa: E402
 import make_archive  # noqa: E402
 
 TIMES: dict[str, float] = defaultdict(float)
+RSS_AFTER: dict[str, int] = {}  # current RSS (bytes) when the phase last ended
 CALLS: dict[str, int] = defaultdict(int)
 _DEPTH: dict[str, int] = defaultdict(int)
+
+
+def current_rss() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def wrap(owner, attr: str, label: str) -> None:
@@ -54,6 +61,8 @@ def wrap(owner, attr: str, label: str) -> None:
             if _DEPTH[label] == 0:  # outermost call only (recursion)
                 TIMES[label] += time.perf_counter() - start
                 CALLS[label] += 1
+                if CALLS[label] % 200 == 1 or not label.startswith(("read source", "raw-HTML", "Python-Markdown", "template", "theme", "write", "anchor")):
+                    RSS_AFTER[label] = current_rss()
 
     setattr(owner, attr, timed)
 
@@ -134,7 +143,49 @@ def _csafeloader() -> None:
     store.yaml = _Yaml()
 
 
-EXPERIMENTS = {"csafeloader": _csafeloader}
+def _gc_freeze() -> None:
+    """docs/gen_pages.py loading the archive with the cyclic GC off, then gc.freeze():
+    the loaded archive is never garbage, so no collection should walk it again."""
+    import gc
+
+    from generator.store import Archive
+
+    for name in ("load_items", "load_editions"):
+        original = getattr(Archive, name)
+
+        def loader(self, _original=original):
+            gc.disable()
+            try:
+                return _original(self)
+            finally:
+                gc.freeze()
+                gc.enable()
+
+        setattr(Archive, name, loader)
+
+
+def _raw_item_headings() -> None:
+    """Item headings on day pages as raw HTML blocks (``<h3 id=...>``) instead of Markdown:
+    Python-Markdown then has almost nothing inline to parse (the page's table of contents
+    loses the item entries, keeping the sections)."""
+    from generator.ids import anchor
+    from generator.render import pages
+    from generator.render.escape import escape_html, safe_url
+
+    original = pages.Renderer.item_card
+
+    def item_card(self, page, item, entry):
+        lines = original(self, page, item, entry)
+        url = safe_url(item.url)
+        title = escape_html(item.title) or escape_html(item.id)
+        link = f'<a href="{escape_html(url)}">{title}</a>' if url else title
+        lines[0] = f'<h3 id="{anchor(item.id)}">{link}</h3>'
+        return lines
+
+    pages.Renderer.item_card = item_card
+
+
+EXPERIMENTS = {"csafeloader": _csafeloader, "gc-freeze": _gc_freeze, "raw-item-headings": _raw_item_headings}
 
 
 def run_build(data: Path, site: Path) -> float:
@@ -160,11 +211,13 @@ def report(total: float) -> str:
         if label not in TIMES:
             continue
         seconds = TIMES[label]
-        rows.append([("&nbsp;&nbsp;" * 2 * indent) + label, what and f"`{what}`", f"{seconds:.2f} s", f"{100 * seconds / total:.0f} %"])
+        rss = common.fmt_bytes(RSS_AFTER[label]) if label in RSS_AFTER and indent == 0 else ""
+        rows.append([("&nbsp;&nbsp;" * 2 * indent) + label, what and f"`{what}`", f"{seconds:.2f} s", f"{100 * seconds / total:.0f} %", rss])
     top = sum(TIMES[label] for label, indent, _ in PHASES if indent == 0 and label in TIMES)
-    rows.append(["other (MkDocs internals, logging, ...)", "", f"{total - top:.2f} s", f"{100 * (total - top) / total:.0f} %"])
-    rows.append(["**total mkdocs build**", "", f"**{total:.2f} s**", "100 %"])
-    return common.table(["phase", "function", "time", "share"], rows)
+    rows.append(["other (MkDocs internals, logging, ...)", "", f"{total - top:.2f} s", f"{100 * (total - top) / total:.0f} %", ""])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    rows.append(["**total mkdocs build**", "", f"**{total:.2f} s**", "100 %", f"peak {common.fmt_bytes(peak)}"])
+    return common.table(["phase", "function", "time", "share", "RSS after"], rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         print(out.getvalue())
     if args.save and not profiler:
         suffix = "".join(f"+{name}" for name in args.experiment)
-        common.save_result(f"profile-{args.days}{suffix}", {"experiments": args.experiment, "days": args.days, "total": total, "phases": dict(TIMES), "calls": dict(CALLS), "table": text})
+        common.save_result(f"profile-{args.days}{suffix}", {"experiments": args.experiment, "days": args.days, "total": total, "phases": dict(TIMES), "calls": dict(CALLS), "rss_after": RSS_AFTER, "table": text,
+                                                      "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024})
     import shutil
 
     shutil.rmtree(site, ignore_errors=True)

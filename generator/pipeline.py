@@ -26,6 +26,7 @@ from .store import Archive
 Progress = Callable[[str], None]
 
 SOURCE_KEYS = ("arxiv_rss", "arxiv_api", "huggingface", "github_web", "github_api")
+LOOKUP_KIND = {"arxiv_api": "paper", "github_api": "repo", "huggingface": "model"}  # who verifies what
 
 
 @dataclass
@@ -82,19 +83,6 @@ def lookups(http: Http, settings: Settings, shown: Settings | None = None) -> ve
         repo_url=lambda name: f"{gh.base_url}/repos/{name}",
         model_url=lambda name: f"{hf.base_url}/api/models/{name}",
     )
-
-
-def _counted(source: str, ask: Callable, failures: dict[str, int]) -> Callable:
-    """``ask`` counting its failures under ``source`` (the look-up's SourceError still propagates)."""
-
-    def call(*args):
-        try:
-            return ask(*args)
-        except SourceError:
-            failures[source] = failures.get(source, 0) + 1
-            raise
-
-    return call
 
 
 # How many candidates per listed place are verified: the rest cannot make the edition.
@@ -168,14 +156,10 @@ def run(
     archive.clean_temp_files()
     fetched = collect(http, settings, day, progress)
     candidates: list[Candidate] = [c for f in fetched for c in f.candidates]
-    groups = merge.group_by_id(candidates)
-    progress(f"verify: {len(groups)} identities from {len(candidates)} candidates")
-    ask = lookups(http, settings, shown)
-    failed_lookups: dict[str, int] = {}  # source key -> look-ups that failed (network, rate limit)
-    ask.papers = _counted("arxiv_api", ask.papers, failed_lookups)
-    ask.repo = _counted("github_api", ask.repo, failed_lookups)
-    ask.model = _counted("huggingface", ask.model, failed_lookups)
-    outcome = verify.verify(groups, ask, now)
+    all_groups = merge.group_by_id(candidates)
+    groups = shortlist(all_groups, settings)
+    progress(f"verify: {len(groups)} shortlisted of {len(all_groups)} identities from {len(candidates)} candidates")
+    outcome = verify.verify(groups, lookups(http, settings, shown), now)
 
     items: dict[str, Item] = {}
     day_signals: dict[str, dict[str, float]] = {}
@@ -192,8 +176,9 @@ def run(
     for report in reports:
         report.notes = [scrub(note) for note in report.notes]
     for report in reports:  # a failed look-up degrades the source that was asked, and says so
-        if failed_lookups.get(report.source):
-            report.notes.append(f"verification look-ups failed: {failed_lookups[report.source]} (items kept as partly verified)")
+        failed = outcome.failed_lookups.get(LOOKUP_KIND[report.source], 0) if report.source in LOOKUP_KIND else 0
+        if failed:
+            report.notes.append(f"verification look-ups failed: {failed} (items kept as partly verified)")
             report.status = _worse(report.status, "degraded")
     edition = edition_mod.build(day, items, entries, reports, settings)
     edition.replay = replay

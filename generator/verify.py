@@ -51,6 +51,10 @@ class Outcome:
     verified: dict[str, Verified] = field(default_factory=dict)
     dropped: dict[str, str] = field(default_factory=dict)  # id -> reason
     lookup_errors: list[str] = field(default_factory=list)
+    failed_lookups: dict[str, int] = field(default_factory=dict)  # kind -> items whose look-up failed
+
+    def failed(self, kind: str, count: int = 1) -> None:
+        self.failed_lookups[kind] = self.failed_lookups.get(kind, 0) + count
 
 
 def normalise_title(title: str) -> str:
@@ -98,6 +102,7 @@ def _self_verified(candidate: Candidate, by: str, url: str, now: dt.datetime) ->
 def verify(groups: dict[str, list[Candidate]], lookups: Lookups, now: dt.datetime) -> Outcome:
     """Verify every identity in ``groups`` (id -> the candidates all sources gave for it)."""
     outcome = Outcome()
+    refused: dict[str, str] = {}  # kind -> why its authority stopped being asked (rate limit)
     pending_papers: dict[str, Candidate] = {}
     for item_id, candidates in sorted(groups.items()):
         kind = candidates[0].kind
@@ -109,20 +114,28 @@ def verify(groups: dict[str, list[Candidate]], lookups: Lookups, now: dt.datetim
         elif kind == "paper":
             pending_papers[name] = candidates[0]
         else:
-            _verify_one(item_id, name, candidates[0], kind, lookups, now, outcome)
+            _verify_one(item_id, name, candidates[0], kind, lookups, now, outcome, refused)
     if pending_papers:
         _verify_papers(pending_papers, lookups, now, outcome)
     return outcome
 
 
-def _verify_one(item_id: str, name: str, candidate: Candidate, kind: str, lookups: Lookups, now: dt.datetime, outcome: Outcome) -> None:
+def _verify_one(item_id: str, name: str, candidate: Candidate, kind: str, lookups: Lookups, now: dt.datetime,
+                outcome: Outcome, refused: dict[str, str]) -> None:
     ask = lookups.repo if kind == "repo" else lookups.model
     url = (lookups.repo_url if kind == "repo" else lookups.model_url)(name)
+    if kind in refused:  # the authority is rate-limiting us: asking again only costs quota
+        outcome.verified[item_id] = _partial(candidate, AUTHORITY[kind], url, now, f"not asked after {refused[kind]}")
+        outcome.failed(kind)
+        return
     try:
         authority = ask(candidate.title if kind == "repo" else name)
     except SourceError as exc:
         outcome.lookup_errors.append(str(exc))
+        outcome.failed(kind)
         outcome.verified[item_id] = _partial(candidate, AUTHORITY[kind], url, now, _reason(exc))
+        if exc.status in (403, 429):
+            refused[kind] = f"HTTP {exc.status}"
         return
     if authority is None:
         outcome.dropped[item_id] = f"{AUTHORITY[kind]} does not know {name} ({url})"
@@ -135,10 +148,19 @@ def _verify_papers(pending: dict[str, Candidate], lookups: Lookups, now: dt.date
         found = lookups.papers(sorted(pending))
     except SourceError as exc:
         outcome.lookup_errors.append(str(exc))
+        outcome.failed("paper")
         for name, candidate in pending.items():
             outcome.verified[candidate.id] = _partial(candidate, "arxiv-api", lookups.paper_url(name), now, _reason(exc))
         return
     found = {bare_arxiv_id(k): v for k, v in found.items()}
+    if not found and len(pending) > 1:
+        # arXiv answered, but knows none of several IDs that arXiv's own feeds or HF just
+        # reported: a glitch on its side, not proof that they do not exist. Keep, as partial.
+        for name, candidate in pending.items():
+            outcome.verified[candidate.id] = _partial(candidate, "arxiv-api", lookups.paper_url(name), now, "empty answer")
+        outcome.lookup_errors.append(f"arXiv id_list answered with no entry for {len(pending)} IDs")
+        outcome.failed("paper")
+        return
     for name, candidate in sorted(pending.items()):
         authority = found.get(name)
         if authority is None:

@@ -55,7 +55,7 @@ def observed_text(scenario, outcome, ep, facts) -> str:
     for source, text in scenario.params["expect"].get("notes", {}).items():
         note = next((n for n in outcome.report(source).notes if text in n), None)
         if note:
-            note = re.sub(r"http://127\.0\.0\.1:\d+", "<host>", note)
+            note = re.sub(r"http://127\.0\.0\.1:\d+([^\s?]*?)(\?\S*?)?(?=:\s)", lambda m: "<host>" + m[1] + ("?…" if m[2] else ""), note)
             parts.append(f"{source} note: \"{note if len(note) <= 140 else note[:139] + '…'}\"")
     stats = outcome.edition.stats
     if outcome.code == 4:

@@ -261,8 +261,9 @@ def test_fetch_weekend_empty_feed_is_not_scheduled_without_listing():
 
 def test_fetch_weekend_rss_failure_asks_no_listing():
     router = Router({"/rss/cs.AI+cs.CL+cs.LG": httpx.Response(503)})
-    _, reports = run(router, dt.date(2024, 12, 1))  # Sunday
-    assert [(r.source, r.status) for r in reports] == [("arxiv_rss", "failed")]
+    _, reports = run(router, dt.date(2024, 12, 1))  # Sunday: nothing was due, so the day is not degraded
+    assert [(r.source, r.status) for r in reports] == [("arxiv_rss", "not-scheduled")]
+    assert "HTTP 503" in reports[0].notes[0]
     assert "/api/query" not in router.paths()
 
 

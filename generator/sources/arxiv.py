@@ -293,9 +293,10 @@ def _fetch_rss(http: Http, settings: Settings, day: dt.date) -> tuple[Fetched, b
         feed_day, items = read_rss(response.content)
     except (FetchError, ParseError) as exc:
         notes = [failure_note(exc)]
-        if weekend:
+        if weekend:  # nothing was due: the failure is noted but does not degrade the day
             notes.append("no announcement on weekends: API listing not needed")
-        return Fetched("arxiv_rss", "failed", notes=notes), not weekend
+            return Fetched("arxiv_rss", "not-scheduled", notes=notes), False
+        return Fetched("arxiv_rss", "failed", notes=notes), True
     if weekend:
         return Fetched("arxiv_rss", "not-scheduled", notes=[f"no arXiv announcement on {day:%A}s"]), False
     if not items:
