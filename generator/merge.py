@@ -70,8 +70,8 @@ def merge_item(existing: Item | None, verified: Verified, candidates: list[Candi
     published = record.published or (existing.published if existing else None) or day
     if existing is not None and existing.verification.status == "verified" and verified.verification.status == "partial":
         # Today's look-up failed: the record verified earlier stays authoritative.
-        record = record.model_copy(update={"title": existing.title, "url": existing.url, "summary": existing.summary})
-        summary, published = existing.summary, existing.published
+        record = record.model_copy(update={"title": existing.title or record.title, "url": existing.url})
+        summary, published = existing.summary or summary, existing.published
     item = Item(
         id=existing.id if existing else record.id,
         kind=record.kind,

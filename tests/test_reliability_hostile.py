@@ -150,8 +150,9 @@ def to_html(page: str) -> str:
 
 
 def visible(text: str) -> str:
-    """What a reader should see of a source string: one line, no control characters."""
-    text = re.sub("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufeff]", "", text)
+    """What a reader should see of a source string: one line, no control characters and no
+    bidirectional overrides or isolates (they could make a title display as something else)."""
+    text = re.sub("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufeff\u202a-\u202e\u2066-\u2069]", "", text)
     return " ".join(text.split())
 
 

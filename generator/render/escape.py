@@ -21,10 +21,13 @@ from urllib.parse import quote, urlsplit
 MD_SPECIALS = "\\`*_{}[]()#+-.!|"
 _MD_SPECIAL_RE = re.compile("([" + re.escape(MD_SPECIALS) + "])")
 _WHITESPACE_RE = re.compile(r"\s+")
-# C0/C1 controls (other than whitespace, collapsed separately) and the BOM never render usefully.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufeff]")
+# C0/C1 controls (other than whitespace, collapsed separately) and the BOM never render usefully;
+# bidirectional embeddings, overrides and isolates (U+202A-E, U+2066-9) could make a title
+# display as something else, so pages drop them too (the archive keeps the text exactly).
+_CONTROLS = "\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufeff\u202a-\u202e\u2066-\u2069"
+_CONTROL_RE = re.compile(f"[{_CONTROLS}]")
 # Whitespace other than a plain space, or a control character: one_line has work to do.
-_ODD_CHARS_RE = re.compile("[^\\S ]|[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufeff]")
+_ODD_CHARS_RE = re.compile(f"[^\\S ]|[{_CONTROLS}]")
 # URLs that safe_url returns unchanged (the common case), recognised in one match.
 _PLAIN_URL_RE = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][A-Za-z0-9/?#@!$&*+,;=%~._:-]*)?")
 
