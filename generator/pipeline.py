@@ -15,9 +15,8 @@ import httpx
 
 from . import classify, edition as edition_mod, merge, verify
 from .commentary import write_commentary
-from .errors import SourceError
 from .http import Http, HostPolicy
-from .models import Candidate, Edition, EditionEntry, Item, RunStats, SourceReport
+from .models import Candidate, Edition, Item, RunStats, SourceReport
 from .settings import Settings
 from .sources import arxiv, github, huggingface
 from .sources.base import Fetched

@@ -12,7 +12,7 @@ import httpx
 import pytest
 import yaml
 
-from conftest import REPLAY_DAY, ROOT, SOURCES, payload
+from conftest import REPLAY_DAY, ROOT, payload
 from generator import pipeline
 from generator.http import Http
 from generator.replay import FixtureServer, Route, load_manifest

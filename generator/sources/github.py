@@ -24,9 +24,8 @@ from typing import TYPE_CHECKING
 from ..errors import FetchError, ParseError
 from ..ids import repo_id
 from ..models import Candidate, SourceName
-from .arxiv import clean_text, iso_date
+from .common import clean_text, iso_date, load_json
 from .base import Fetched
-from .huggingface import load_json
 
 if TYPE_CHECKING:
     from ..http import Http

@@ -18,16 +18,15 @@ failed when nothing usable came back. HF_TOKEN is attached by the Http host poli
 from __future__ import annotations
 
 import datetime as dt
-import json
 import html
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import FetchError, ParseError
 from .. import ids
 from ..ids import paper_id, repo_id, split_arxiv_id
 from ..models import Candidate
-from .arxiv import clean_text, describe_body, iso_date, parse_feed, rfc822_date
+from .common import clean_text, iso_date, load_json, parse_feed, rfc822_date
 from .base import Fetched
 
 if TYPE_CHECKING:
@@ -42,14 +41,6 @@ MODEL_EXPAND = ["author", "pipeline_tag", "createdAt", "downloads", "likes", "tr
 GITHUB_REPO = re.compile(r"github\.com/(?P<owner>[\w.-]+)/(?P<name>[\w.-]+?)(?:\.git)?(?:[/?#].*)?$", re.IGNORECASE)
 MIRROR_FIELD = re.compile(r"<b>\s*(?P<label>[\w ]+?)\s*:\s*</b>\s*(?P<value>.*?)</p>", re.IGNORECASE | re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
-
-
-def load_json(body: bytes, what: str) -> Any:
-    """JSON from ``body`` or ParseError naming what came instead (an HTML page, a cut body)."""
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ParseError(f"{what}: expected JSON, got {describe_body(body)} ({exc})") from None
 
 
 def _json_list(body: bytes, what: str) -> list:
