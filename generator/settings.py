@@ -80,6 +80,7 @@ class HuggingFaceSource(SourceBase):
     base_url: str = "https://huggingface.co"
     daily_papers_limit: int = Field(100, ge=1, le=200, description="Entries asked of /api/daily_papers.")
     trending_models_limit: int = Field(30, ge=0, le=200, description="Models asked of /api/models?sort=trendingScore (0 disables).")
+    daily_papers_days_back: int = Field(1, ge=0, le=7, description="Which HF list a run reads: 1 = the previous day's (HF fills a day's list during US daytime, so at a morning run the current day's list is still nearly empty).")
     mirror_feed_url: str = Field("", description="Full URL of an RSS mirror of HF Daily Papers, used when the API fails ('' disables).")
 
 

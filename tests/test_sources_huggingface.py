@@ -198,7 +198,8 @@ def test_fetch_papers_and_trending_models():
     assert [c.kind for c in report.candidates].count("paper") == 5
     assert [c.kind for c in report.candidates].count("model") == 6
     papers_query, models_query = (r.url.params for r in router.requests)
-    assert papers_query["date"] == "2026-07-31" and papers_query["limit"] == "100"
+    # The morning run of DAY reads the previous day's completed list (daily_papers_days_back: 1).
+    assert papers_query["date"] == (DAY - dt.timedelta(days=1)).isoformat() and papers_query["limit"] == "100"
     assert models_query["sort"] == "trendingScore" and models_query["direction"] == "-1"
     assert models_query.get_list("expand[]") == hf.MODEL_EXPAND
     assert http.tally("huggingface").requests == 2

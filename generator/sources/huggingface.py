@@ -235,6 +235,7 @@ def fetch(http: Http, settings: Settings, day: dt.date) -> list[Fetched]:
 def _fetch_daily_papers(http: Http, settings: Settings, day: dt.date) -> Fetched:
     hf = settings.sources.huggingface
     url = f"{hf.base_url.rstrip('/')}/api/daily_papers"
+    day = day - dt.timedelta(days=hf.daily_papers_days_back)  # HF buckets by the day a paper was added
     params = {"date": day.isoformat(), "limit": hf.daily_papers_limit}
     try:
         papers = parse_daily_papers(http.get(url, source="huggingface", params=params).content)
