@@ -6,6 +6,8 @@ line is the one holding the offending key, found from the YAML node tree.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -15,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .ids import item_path
 from .models import Edition, Item
-from .store import TMP_PREFIX
+from .store import TMP_PREFIX, SafeLoader
 
 
 @dataclass(frozen=True)
@@ -59,66 +61,109 @@ def _field(loc: tuple[Any, ...]) -> str:
     return text or "(file)"
 
 
-def _load(path: Path, shown: str, model: type[BaseModel]) -> tuple[BaseModel | None, list[Fault]]:
+class _Source:
+    """One file's text; its YAML node tree (slow, pure Python) is built only to place a fault."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._node: yaml.Node | None = None
+
+    def line(self, loc: tuple[Any, ...]) -> int:
+        if self._node is None:
+            self._node = yaml.compose(self.text, Loader=yaml.SafeLoader)
+        return _line_of(self._node, loc)
+
+
+def _load(path: Path, shown: str, model: type[BaseModel]) -> tuple[BaseModel | None, list[Fault], _Source | None, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        source = _Source(path.read_text(encoding="utf-8"))
+        data = yaml.load(source.text, Loader=SafeLoader)  # noqa: S506 (a safe loader: libyaml's when present)
     except UnicodeDecodeError as exc:
-        return None, [Fault(shown, 1, "(file)", f"not UTF-8 text ({exc.reason}); save the file as UTF-8")]
+        return None, [Fault(shown, 1, "(file)", f"not UTF-8 text ({exc.reason}); save the file as UTF-8")], None, None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return None, [Fault(shown, mark.line + 1 if mark else 1, "(syntax)", f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+        return None, [Fault(shown, mark.line + 1 if mark else 1, "(syntax)", f"not valid YAML: {getattr(exc, 'problem', exc)}")], None, None
     if not isinstance(data, dict):
-        return None, [Fault(shown, 1, "(file)", "expected a mapping of fields")]
+        return None, [Fault(shown, 1, "(file)", "expected a mapping of fields")], source, data
     try:
-        return model.model_validate(data), []
+        return model.model_validate(data), [], source, data
     except ValidationError as exc:
         faults = []
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
             problem = "unknown field (remove it or fix its spelling)" if error["type"] == "extra_forbidden" else error["msg"]
-            faults.append(Fault(shown, _line_of(node, loc), _field(loc), problem))
-        return None, faults
+            faults.append(Fault(shown, source.line(loc), _field(loc), problem))
+        return None, faults, source, data
 
 
-def validate(data_dir: Path, shown_root: Path | None = None) -> list[Fault]:
+# Above this many item files, parsing is spread over processes (YAML construction is CPU-bound
+# pure Python: 5 years of items take ~17 s on one core).
+PARALLEL_FROM = 4000
+
+
+def validate(data_dir: Path, shown_root: Path | None = None, workers: int | None = None) -> list[Fault]:
     """All faults under ``data_dir``; paths are shown relative to ``shown_root`` (default: cwd)."""
-    data_dir = Path(data_dir)
+    data_dir = Path(data_dir).resolve()
     root = (shown_root or Path.cwd()).resolve()
-
-    def shown(path: Path) -> str:
-        try:
-            return str(path.resolve().relative_to(root))
-        except ValueError:
-            return str(path)
-
+    prefix = _shown_prefix(data_dir, root)
+    items_dir = data_dir / "items"
+    item_files = list(_files(items_dir))
     faults: list[Fault] = []
     item_ids: dict[str, str] = {}
-    for path in _files(data_dir / "items"):
-        item, found = _load(path, shown(path), Item)
+    for path, (shown, found, item_id, valid) in zip(item_files, _map(_item_file, item_files, items_dir, prefix, workers)):
         faults += found
-        if isinstance(item, Item):
-            faults += _check_item(item, path, data_dir, shown(path), item_ids)
-        else:  # still count its id, so editions naming it don't cascade into more faults
-            item_ids.setdefault(_raw_id(path), shown(path))
+        if item_id in item_ids and valid:
+            line = _Source(path.read_text(encoding="utf-8")).line(("id",))  # rare: place it only now
+            faults.append(Fault(shown, line, "id", f"duplicate id {item_id}, also in {item_ids[item_id]}"))
+        item_ids.setdefault(item_id, shown)
     for path in _files(data_dir / "briefings"):
-        edition, found = _load(path, shown(path), Edition)
+        shown = prefix + path.relative_to(data_dir).as_posix()
+        edition, found, source, _ = _load(path, shown, Edition)
         faults += found
         if isinstance(edition, Edition):
-            faults += _check_edition(edition, path, shown(path), item_ids)
+            faults += _check_edition(edition, path, shown, item_ids, source)
     for leftover in sorted(data_dir.rglob(TMP_PREFIX + "*")) if data_dir.exists() else []:
-        faults.append(Fault(shown(leftover), 1, "(file)", "temp file left by an interrupted run; the next run removes it"))
+        faults.append(Fault(prefix + leftover.relative_to(data_dir).as_posix(), 1, "(file)", "temp file left by an interrupted run; the next run removes it"))
     return faults
 
 
-def _raw_id(path: Path) -> str:
+def _shown_prefix(data_dir: Path, root: Path) -> str:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return str(data.get("id", path)) if isinstance(data, dict) else str(path)
-    except (yaml.YAMLError, UnicodeDecodeError):
-        stem = path.stem.replace("--", "/")
-        return f"arxiv:{stem}" if path.parts[-3:-2] == ("paper",) else str(path)
+        relative = data_dir.relative_to(root).as_posix()
+        return "" if relative == "." else relative + "/"
+    except ValueError:
+        return data_dir.as_posix() + "/"
+
+
+def _item_file(path: Path, items_dir: Path, prefix: str) -> tuple[str, list[Fault], str, bool]:
+    """Check one item file on its own: (shown path, faults, its id, whether it parsed)."""
+    shown = prefix + "items/" + path.relative_to(items_dir).as_posix()
+    item, found, source, raw = _load(path, shown, Item)
+    if isinstance(item, Item):
+        return shown, found + _check_item(item, path, items_dir, shown, source), item.id, True
+    return shown, found, _raw_id(path, raw), False
+
+
+def _check_items_chunk(paths: list[Path], items_dir: Path, prefix: str) -> list[tuple[str, list[Fault], str, bool]]:
+    return [_item_file(path, items_dir, prefix) for path in paths]
+
+
+def _map(check, paths: list[Path], items_dir: Path, prefix: str, workers: int | None):
+    """``check`` over ``paths`` in order, in worker processes when there are many."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(paths) < PARALLEL_FROM:
+        return [check(path, items_dir, prefix) for path in paths]
+    size = -(-len(paths) // (workers * 4))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(_check_items_chunk, chunks, [items_dir] * len(chunks), [prefix] * len(chunks))
+        return [entry for chunk in results for entry in chunk]
+
+
+def _raw_id(path: Path, raw: Any) -> str:
+    if isinstance(raw, dict) and raw.get("id"):
+        return str(raw["id"])
+    return f"arxiv:{path.stem}" if path.parts[-3:-2] == ("paper",) else str(path)
 
 
 def _files(folder: Path) -> Iterator[Path]:
@@ -126,32 +171,26 @@ def _files(folder: Path) -> Iterator[Path]:
         yield from sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(TMP_PREFIX) and p.name != ".gitkeep")
 
 
-def _check_item(item: Item, path: Path, data_dir: Path, shown: str, seen_ids: dict[str, str]) -> list[Fault]:
+def _check_item(item: Item, path: Path, items_dir: Path, shown: str, source: _Source) -> list[Fault]:
     faults = []
-    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     try:
-        expected = data_dir / "items" / item_path(item.id)
-        if path.resolve() != expected.resolve():
-            faults.append(Fault(shown, _line_of(node, ("id",)), "id", f"item {item.id} belongs in {expected.relative_to(data_dir.parent) if data_dir.parent in expected.parents else expected}, not here"))
+        expected = item_path(item.id)
+        if path.relative_to(items_dir).as_posix() != expected.as_posix():
+            faults.append(Fault(shown, source.line(("id",)), "id", f"item {item.id} belongs in data/items/{expected}, not here"))
     except ValueError as exc:
-        faults.append(Fault(shown, _line_of(node, ("id",)), "id", str(exc)))
-    if item.id in seen_ids:
-        faults.append(Fault(shown, _line_of(node, ("id",)), "id", f"duplicate id {item.id}, also in {seen_ids[item.id]}"))
-    else:
-        seen_ids[item.id] = shown
+        faults.append(Fault(shown, source.line(("id",)), "id", str(exc)))
     if item.kind != {"arxiv": "paper", "github": "repo", "hf": "model"}.get(item.id.split(":", 1)[0]):
-        faults.append(Fault(shown, _line_of(node, ("kind",)), "kind", f"kind {item.kind} does not fit id {item.id}"))
+        faults.append(Fault(shown, source.line(("kind",)), "kind", f"kind {item.kind} does not fit id {item.id}"))
     return faults
 
 
-def _check_edition(edition: Edition, path: Path, shown: str, item_ids: dict[str, str]) -> list[Fault]:
+def _check_edition(edition: Edition, path: Path, shown: str, item_ids: dict[str, str], source: _Source) -> list[Fault]:
     faults = []
-    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     if path.stem != edition.date.isoformat():
-        faults.append(Fault(shown, _line_of(node, ("date",)), "date", f"date {edition.date} does not match the file name {path.name}"))
+        faults.append(Fault(shown, source.line(("date",)), "date", f"date {edition.date} does not match the file name {path.name}"))
     for s_index, section in enumerate(edition.sections):
         for e_index, entry in enumerate(section.entries):
             if entry.item not in item_ids:
                 loc = ("sections", s_index, "entries", e_index, "item")
-                faults.append(Fault(shown, _line_of(node, loc), _field(loc), f"names item {entry.item}, which is not in data/items"))
+                faults.append(Fault(shown, source.line(loc), _field(loc), f"names item {entry.item}, which is not in data/items"))
     return faults
