@@ -2,8 +2,9 @@
 (wall time + peak RSS of the whole process tree), results files and Markdown tables.
 
 Every figure is measured in a separate child process, so one measurement's memory never
-inflates the next: ``measure()`` starts the command and reaps it with ``os.wait4``, whose
-``ru_maxrss`` is the largest resident set of that child and of any descendant it waited for.
+inflates the next: ``measure()`` starts the command from a small trampoline process that
+reaps it with ``os.wait4``, whose ``ru_maxrss`` is the largest resident set of that child and
+of any descendant it waited for.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import platform
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,19 +59,35 @@ class Measured:
         return self
 
 
+# A tiny process between the caller and the measured command: Linux counts the address
+# space a child inherited by fork in its ru_maxrss, so a measurement started from a large
+# process (a benchmark driver holding results, a browser driver) would report the driver's
+# size. The trampoline is a fresh, small interpreter; its child inherits only that.
+_TRAMPOLINE = r"""
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+process = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(process.pid, 0)
+wall = time.perf_counter() - start
+with open(sys.argv[1], "w") as handle:
+    json.dump({"wall": wall, "status": os.waitstatus_to_exitcode(status), "maxrss": usage.ru_maxrss,
+               "cpu": usage.ru_utime + usage.ru_stime}, handle)
+"""
+
+
 def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Measured:
-    """Run ``command`` to completion; its wall time and peak RSS (children included)."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
+    """Run ``command`` to completion; its wall time, CPU time and peak RSS (children included)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".json") as report:
+        subprocess.run([sys.executable, "-I", "-S", "-c", _TRAMPOLINE, report.name, *command],
+                       cwd=cwd, env=env, stdout=out, stderr=err, text=True)
         out.seek(0)
         err.seek(0)
+        data = json.loads(Path(report.name).read_text() or "{}")
+        if not data:
+            raise SystemExit(f"could not run {command[:3]}...: {err.read()[-2000:]}")
         # ru_maxrss is in kilobytes on Linux.
-        return Measured(wall, usage.ru_maxrss * 1024, process.returncode, out.read(), err.read(),
-                        usage.ru_utime + usage.ru_stime)
+        return Measured(data["wall"], data["maxrss"] * 1024, data["status"], out.read(), err.read(), data["cpu"])
 
 
 def python_child(code_or_args: list[str], **kwargs: Any) -> Measured:
