@@ -23,17 +23,14 @@ from __future__ import annotations
 
 import argparse
 import functools
-import gzip
 import http.server
 import json
-import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
@@ -136,9 +133,9 @@ class StaticServer:
 
 
 def browser_available() -> bool:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("playwright") is None:
         return False
     return Path(CHROMIUM).exists() or bool(shutil.which("chromium"))
 

@@ -9,8 +9,10 @@ CPU time, peak RSS (``os.wait4``). The archive must validate (exit 0).
 
 ``--floor`` also measures, in child processes and without editing generator/:
 
-* ``csafeloader``: the same ``validate()`` with every YAML parse done by libyaml's C parser
-  (``yaml.CSafeLoader``, same SafeConstructor: same values, same line numbers);
+* ``validate, 1 worker``: the same ``validate()`` held to one process (what its worker
+  processes add);
+* ``editions pass alone``: validate()'s loop over the edition files, which runs in the
+  parent after the items' workers have finished;
 * ``one-parse``: the least any validator must do: read each file, parse it once with the C
   parser, ``model_validate`` it, and check the edition -> item references (line numbers
   would be looked up only for files with a fault); on one process and on two.
@@ -26,22 +28,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 import make_archive  # noqa: E402
 
-# validate() with libyaml doing every parse (compose and load).
-_CSAFE = r"""
-import sys, yaml
+# validate() on one process (when it takes a ``workers`` argument), to show what the workers add.
+_ONE_WORKER = r"""
+import inspect, sys
 from generator import validate as v
-class Shim:
-    def __getattr__(self, name):
-        return getattr(yaml, name)
-    @staticmethod
-    def compose(text, Loader=None):
-        return yaml.compose(text, Loader=yaml.CSafeLoader)
-    @staticmethod
-    def safe_load(text):
-        return yaml.load(text, Loader=yaml.CSafeLoader)
-v.yaml = Shim()
-faults = v.validate({data!r})
+kwargs = {{"workers": 1}} if "workers" in inspect.signature(v.validate).parameters else {{}}
+faults = v.validate({data!r}, **kwargs)
 print(len(faults))
+sys.exit(1 if faults else 0)
+"""
+
+# validate()'s edition pass alone (it runs in the parent process, after the items' workers).
+_EDITIONS = r"""
+import sys
+from pathlib import Path
+from generator import validate as v
+from generator.models import Edition
+paths = sorted((Path({data!r}) / "briefings").rglob("*.yaml"))
+faults = [f for p in paths for f in v._load(p, str(p), Edition)[1]]
 sys.exit(1 if faults else 0)
 """
 
@@ -88,7 +92,8 @@ def run(days: int, *, floor: bool = False, progress=print) -> dict:
     progress(f"  {m.wall:.1f} s wall, {m.cpu:.1f} s CPU, peak {common.fmt_bytes(m.max_rss)}: {' '.join(result['output'])}")
     if floor:
         variants = {}
-        for name, code in (("csafeloader", _CSAFE.format(data=str(data))),
+        for name, code in (("validate, 1 worker", _ONE_WORKER.format(data=str(data))),
+                           ("editions pass alone", _EDITIONS.format(data=str(data))),
                            ("one-parse, 1 process", _ONE_PARSE.format(data=str(data), jobs=1)),
                            ("one-parse, 2 processes", _ONE_PARSE.format(data=str(data), jobs=2))):
             v = common.python_child(["-c", code], cwd=common.ROOT, env=common.clean_env()).check(name)

@@ -3,6 +3,11 @@ phases (and, with ``--cprofile``, the top functions under cProfile).
 
     python benchmarks/profile_build.py --days 365            # phase timings
     python benchmarks/profile_build.py --days 365 --cprofile # + the 40 costliest functions
+    python benchmarks/profile_build.py --days 1825 --experiment gc-freeze   # a suggested fix, measured
+
+Experiments monkeypatch a suggested change in this process only (generator/ is not edited):
+``gc-freeze`` loads the archive with the cyclic GC paused, then ``gc.freeze()``;
+``raw-item-headings`` emits day pages' item headings as raw ``<h3 id>`` HTML.
 
 Phases (inclusive wall time; nested phases are indented):
 
@@ -126,23 +131,6 @@ def instrument() -> None:
     del mk_nav
 
 
-def _csafeloader() -> None:
-    """store.read_yaml with libyaml's C parser (same SafeConstructor, same values)."""
-    import yaml
-
-    from generator import store
-
-    class _Yaml:
-        def __getattr__(self, name):
-            return getattr(yaml, name)
-
-        @staticmethod
-        def safe_load(text):
-            return yaml.load(text, Loader=yaml.CSafeLoader)
-
-    store.yaml = _Yaml()
-
-
 def _gc_freeze() -> None:
     """docs/gen_pages.py loading the archive with the cyclic GC off, then gc.freeze():
     the loaded archive is never garbage, so no collection should walk it again."""
@@ -185,7 +173,7 @@ def _raw_item_headings() -> None:
     pages.Renderer.item_card = item_card
 
 
-EXPERIMENTS = {"csafeloader": _csafeloader, "gc-freeze": _gc_freeze, "raw-item-headings": _raw_item_headings}
+EXPERIMENTS = {"gc-freeze": _gc_freeze, "raw-item-headings": _raw_item_headings}
 
 
 def run_build(data: Path, site: Path) -> float:
@@ -195,14 +183,14 @@ def run_build(data: Path, site: Path) -> float:
     from generator.render import build as site_build
 
     settings = common.briefing_settings(data)
-    tmp = Path(tempfile.mkdtemp(prefix="briefing-profile-"))
-    os.environ.update(getattr(site_build, "BANNER_ENV", {}))
-    os.environ["BRIEFING_CONFIG"] = str(site_build._settings_file(settings, tmp))
-    os.chdir(common.ROOT)
-    start = time.perf_counter()
-    config = load_config(config_file=str(common.ROOT / "mkdocs.yml"), strict=True, site_dir=str(site))
-    build(config)
-    return time.perf_counter() - start
+    with tempfile.TemporaryDirectory(prefix="briefing-profile-") as tmp:
+        os.environ.update(getattr(site_build, "BANNER_ENV", {}))
+        os.environ["BRIEFING_CONFIG"] = str(site_build._settings_file(settings, Path(tmp)))
+        os.chdir(common.ROOT)
+        start = time.perf_counter()
+        config = load_config(config_file=str(common.ROOT / "mkdocs.yml"), strict=True, site_dir=str(site))
+        build(config)
+        return time.perf_counter() - start
 
 
 def report(total: float) -> str:
@@ -231,6 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data, manifest = make_archive.ensure_archive(args.days)
     site = Path(tempfile.mkdtemp(prefix="briefing-profile-site-"))
+    import atexit
+    import shutil
+
+    atexit.register(shutil.rmtree, site, True)
     import logging
 
     logging.basicConfig(level=logging.WARNING)
@@ -261,9 +253,6 @@ def main(argv: list[str] | None = None) -> int:
         suffix = "".join(f"+{name}" for name in args.experiment)
         common.save_result(f"profile-{args.days}{suffix}", {"experiments": args.experiment, "days": args.days, "total": total, "phases": dict(TIMES), "calls": dict(CALLS), "rss_after": RSS_AFTER, "table": text,
                                                       "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024})
-    import shutil
-
-    shutil.rmtree(site, ignore_errors=True)
     return 0
 
 
