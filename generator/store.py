@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
 import tempfile
 from pathlib import Path
@@ -143,11 +145,12 @@ class Archive:
             yield from sorted(p for p in self.items_dir.rglob("*.yaml") if not p.name.startswith(TMP_PREFIX))
 
     def load_items(self) -> dict[str, Item]:
-        items = {}
-        for path in self.item_files():
-            item = Item.model_validate(read_yaml(path))
-            items[item.id] = item
-        return items
+        with _no_gc():
+            items = {}
+            for path in self.item_files():
+                item = Item.model_validate(read_yaml(path))
+                items[item.id] = item
+            return items
 
     # ---- editions
     def load_edition(self, day: dt.date) -> Edition | None:
@@ -168,7 +171,21 @@ class Archive:
         return [dt.date.fromisoformat(p.stem) for p in self.edition_files()]
 
     def load_editions(self) -> list[Edition]:
-        return [Edition.model_validate(read_yaml(p)) for p in self.edition_files()]
+        with _no_gc():
+            return [Edition.model_validate(read_yaml(p)) for p in self.edition_files()]
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Bulk loading creates millions of objects that all stay alive: the cyclic collector would
+    re-scan them again and again for nothing (5 years of items load in 16 s instead of 26 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read_yaml(path: Path) -> Any:
