@@ -7,6 +7,7 @@ Without Chromium the test skips, except in CI (CI=true), where it fails.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import shutil
@@ -31,6 +32,7 @@ ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 PREFIX = "/ai-briefing/"
+OLDER_DAY = dt.date(2025, 12, 31)
 SHOTS = REPO / "artifacts" / "screenshots"
 
 
@@ -64,7 +66,10 @@ class _SubPathHandler(SimpleHTTPRequestHandler):
 def base_url(tmp_path_factory):
     _require_browser()
     root = tmp_path_factory.mktemp("browser-site")
-    write_archive(root / "data")
+    archive = write_archive(root / "data")
+    # A day of the previous year, so the site has two Pagefind bundles that search merges.
+    first = min(archive.load_editions(), key=lambda e: e.date)
+    archive.save_edition(first.model_copy(update={"date": OLDER_DAY}))
     site = root / "site"
     build_site(sample_settings(root / "data"), site)
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SubPathHandler, directory=str(site)))
@@ -180,3 +185,11 @@ def test_dark_mode_and_phone(browser, base_url, page):
         shot(mobile, "day-phone")
     finally:
         phone.close()
+
+
+def test_search_merges_the_older_years_index(page, base_url):
+    """Each year has its own Pagefind bundle (bounded build memory); search merges them all."""
+    hrefs = search(page, base_url, "latent reasoning")
+    assert any(h.endswith("/days/2025/2025-12-31/") or "/days/2025/2025-12-31/#" in h for h in hrefs), hrefs
+    assert any("/days/2026/2026-03-31/" in h for h in hrefs), hrefs
+    assert all(h.startswith(PREFIX) for h in hrefs), hrefs
