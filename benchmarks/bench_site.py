@@ -71,7 +71,11 @@ def build(data: Path, site: Path) -> dict:
     m = common.python_child(["-c", code], cwd=common.ROOT, env=common.clean_env()).check("build_site")
     report = json.loads(m.stdout.strip().splitlines()[-1])
     steps = {s["what"]: s for s in report["steps"]}
-    mk, pf = steps.get("mkdocs build"), steps.get("pagefind")
+    mk = steps.get("mkdocs build")
+    # Pagefind runs once per year ("pagefind (days/<year>/**/*.html)"): times add up, memory is the largest.
+    runs = [s for what, s in steps.items() if what.startswith("pagefind")]
+    pf = {"wall": sum(r["wall"] for r in runs), "cpu": sum(r["cpu"] for r in runs),
+          "max_rss": max(r["max_rss"] for r in runs)} if runs else None
     return {
         "build_wall": m.wall,
         "build_cpu": m.cpu,

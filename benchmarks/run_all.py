@@ -367,21 +367,21 @@ def analysis(r: dict, f: dict) -> list[str]:
     fixes = []
     if split:
         fixes.append(
-            f"1. **One Pagefind index per year** (`pagefind --glob 'days/<year>/**/*.html' --output-subdir pagefind-<year>`, "
-            f"the search page passing the other years as `mergeIndex`): peak {common.fmt_bytes(split['max_rss'])} instead of "
+            f"1. **One Pagefind index per year** (applied: `build_search_index` in `generator/render/build.py` runs "
+            f"`pagefind --glob 'days/<year>/**/*.html'` per year, the search page merges the older years with `mergeIndex`): peak {common.fmt_bytes(split['max_rss'])} instead of "
             f"{common.fmt_bytes(split['single_index_max_rss'] or b['pagefind_max_rss'])}, {common.fmt_seconds(split['total_wall'])} "
             f"for all years instead of {common.fmt_seconds(split['single_index_wall'] or b['pagefind_wall'])}, and only the current "
             f"year changes day to day ({common.fmt_seconds(split['current_year_wall'])} for {split['current_year']}, at most "
             f"{common.fmt_seconds(split['largest_year_wall'])} for a full year) if the other years' bundles are kept between builds "
             "(Actions cache keyed on the year's edition files). A query then downloads "
             + ", ".join(f"{common.fmt_bytes(s['bytes'])} (“{q}”, {s['requests']} requests)" for q, s in split.get("search", {}).items())
-            + " (`benchmarks/pagefind_split.py`): more requests, still under 1 MB. Where: `generator/render/build.py` "
-              "(`build_site`'s Pagefind step) and the search page script in `docs/overrides/main.html`."
+            + " (`benchmarks/pagefind_split.py`): more requests, still under 1 MB. Keeping older years' bundles between "
+              "builds is not done yet."
         )
     if gc_load is not None and gc_load < load:
         fixes.append(
             f"2. **Load the archive with the garbage collector paused** (`gc.disable()` around `Archive.load_items`/"
-            f"`load_editions` in `docs/gen_pages.py`, then `gc.freeze()`): {load:.0f} s → {gc_load:.0f} s, no other change "
+            f"`load_editions` is applied in `generator/store.py`; the experiment adds `gc.freeze()` afterwards): {load:.0f} s → {gc_load:.0f} s, no other change "
             f"(mkdocs total {total:.0f} s → {gc['total']:.0f} s)."
         )
     fixes.append(
@@ -409,12 +409,9 @@ def analysis(r: dict, f: dict) -> list[str]:
         validate_table(v),
         "",
         "`generator/validate.py` reads each file once with libyaml (`store.SafeLoader`), composes a node tree only to place a "
-        "fault, and spreads the item files over worker processes (from 4,000 files). What is left: the edition files are "
-        "still parsed one after another in the parent once the workers are done"
-        + (f" ({common.fmt_seconds(variants['editions pass alone']['wall'])} of the {common.fmt_seconds(v['wall'])})" if "editions pass alone" in variants else "")
-        + ": handing them to the same pool (and checking the edition → item references in the parent from the returned id "
-        "lists) brings the run to the two-process floor"
-        + (f" ({common.fmt_seconds(variants['one-parse, 2 processes']['wall'])})" if "one-parse, 2 processes" in variants else "")
+        "fault, and spreads the item and edition files over worker processes (from 1,000 files), with the cyclic "
+        "collector paused in the workers; the edition → item references are checked in the parent. The two-process floor is"
+        + (f" {common.fmt_seconds(variants['one-parse, 2 processes']['wall'])}" if "one-parse, 2 processes" in variants else " about 8 s")
         + ". Below that floor the cost is PyYAML's Python-side construction of every value, ~0.4 ms a file on one core, linear "
         "in the archive; staying within 10 s as the archive keeps growing needs validating only what changed: files whose git "
         "blob hash (or size and mtime) is not in a cache of already-valid files (invalidated when `generator/models.py` "
@@ -457,11 +454,10 @@ def analysis(r: dict, f: dict) -> list[str]:
         )
     if f.get("memory", 0) > TARGETS["memory"]:
         gaps.append(
-            f"* **5-year build memory: {common.fmt_bytes(f['memory'])} against 1 GB**, set by Pagefind "
-            f"({common.fmt_bytes(b['pagefind_max_rss'])}, one index over all day pages); MkDocs peaks at "
+            f"* **5-year build memory: {common.fmt_bytes(f['memory'])} against 1 GB.** MkDocs peaks at "
             f"{common.fmt_bytes(b['mkdocs_max_rss'])}, mostly the loaded archive (pydantic objects, ~{common.fmt_bytes((p.get('rss_after', {}).get('gen-files (docs/gen_pages.py)', 0)) / max(items, 1))} "
-            f"resident per item). Per-year indexes bound Pagefind at {common.fmt_bytes(split.get('max_rss')) if split else '–'} (fix 1); "
-            "MkDocs needs streaming (fix 5) to drop below 1 GB."
+            f"resident per item); Pagefind, one index per year (fix 1), peaks at {common.fmt_bytes(b['pagefind_max_rss'])} "
+            "(one index over all five years took 3.2 GB). MkDocs needs streaming (fix 5) to drop below 1 GB."
         )
     if f.get("validate", 0) > TARGETS["validate"]:
         two = variants.get("one-parse, 2 processes")
