@@ -29,8 +29,13 @@ def matched_phrases(text: str, phrases: list[str]) -> list[str]:
     return [p for p in phrases if p and _phrase_pattern(p).search(lowered)]
 
 
+def text_of(title: str, summary: str, tags: list[str]) -> str:
+    """The text classification and relevance match against (of an item or a candidate)."""
+    return " \n ".join([title, summary, " ".join(tags)])
+
+
 def item_text(item: Item) -> str:
-    return " \n ".join([item.title, item.summary, " ".join(item.source_categories)])
+    return text_of(item.title, item.summary, item.source_categories)
 
 
 def classify(item: Item, taxonomy: list[Category]) -> list[CategoryMatch]:

@@ -78,6 +78,7 @@ def _fill(value, url: str):
 
 def cmd_run(args: argparse.Namespace) -> int:
     from . import pipeline
+    from .commentary.write import llm_configured
     from .http import Http, build_client
 
     progress = _progress(args.quiet)
@@ -96,7 +97,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 backoff_max=settings.http.backoff_max,
                 on_event=progress,
             )
-            llm_client = client if settings.llm.base_url and settings.llm.model else None
+            llm_client = client if llm_configured(settings) else None
             result = pipeline.run(
                 day, settings, http, now=now, llm_client=llm_client, progress=progress,
                 replay=_shown_path(args.replay) if manifest else None, shown=shown,

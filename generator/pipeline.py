@@ -15,6 +15,7 @@ import httpx
 
 from . import classify, edition as edition_mod, merge, verify
 from .commentary import write_commentary
+from .commentary.write import llm_configured
 from .http import Http, HostPolicy
 from .models import Candidate, Edition, Item, RunStats, SourceReport
 from .settings import Settings
@@ -100,7 +101,7 @@ def shortlist(groups: dict[str, list[Candidate]], settings: Settings) -> dict[st
 
     def rank(item_id: str) -> tuple[float, str]:
         group = groups[item_id]
-        text = " \n ".join(" ".join([c.title, c.summary, " ".join(c.categories)]) for c in group)
+        text = " \n ".join(classify.text_of(c.title, c.summary, c.categories) for c in group)
         relevance = classify.relevance_of_text(text, settings.profile).score
         return -classify.score_of(relevance, merge.signals(group)), item_id
 
@@ -174,8 +175,8 @@ def run(
     reports = source_reports(fetched, http, settings)
     for report in reports:
         report.notes = [scrub(note) for note in report.notes]
-    for report in reports:  # a failed look-up degrades the source that was asked, and says so
-        failed = outcome.failed_lookups.get(LOOKUP_KIND[report.source], 0) if report.source in LOOKUP_KIND else 0
+        # A failed look-up degrades the source that was asked, and says so.
+        failed = outcome.failed_lookups.get(LOOKUP_KIND.get(report.source), 0)
         if failed:
             report.notes.append(f"verification look-ups failed: {failed} (items kept as partly verified)")
             report.status = _worse(report.status, "degraded")
@@ -188,7 +189,7 @@ def run(
         edition.judgment, edition.ideas = stored.judgment, stored.ideas
         edition.needs_llm, edition.commentary_notes = stored.needs_llm, stored.commentary_notes
     history = [e for e in (archive.load_edition(day - dt.timedelta(days=n)) for n in range(1, 8)) if e]
-    use_llm = llm_client is not None and settings.llm.base_url and settings.llm.model
+    use_llm = llm_client is not None and llm_configured(settings)
     progress(f"commentary: {len(listed)} items" + (f" with {settings.llm.model}" if use_llm else " (extractive)"))
     write_commentary(list(listed.values()), edition, history, settings, llm_client, day)
 

@@ -63,11 +63,20 @@ def _field(loc: tuple[Any, ...]) -> str:
 
 
 class _Source:
-    """One file's text; its YAML node tree (slow, pure Python) is built only to place a fault."""
+    """One file; its YAML node tree (slow, pure Python) is built only to place a fault.
 
-    def __init__(self, text: str):
-        self.text = text
+    Made from the text already read, or from a path read only if a fault needs a line.
+    """
+
+    def __init__(self, text: str | None = None, *, path: Path | None = None):
+        self._text, self._path = text, path
         self._node: yaml.Node | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._path.read_text(encoding="utf-8")
+        return self._text
 
     def line(self, loc: tuple[Any, ...]) -> int:
         if self._node is None:
@@ -114,14 +123,14 @@ def validate(data_dir: Path, shown_root: Path | None = None, workers: int | None
     for path, (shown, found, item_id, valid) in zip(item_files, _map(_item_file, item_files, items_dir, prefix, workers)):
         faults += found
         if item_id in item_ids and valid:
-            line = _Source(path.read_text(encoding="utf-8")).line(("id",))  # rare: place it only now
+            line = _Source(path=path).line(("id",))  # rare: place it only now
             faults.append(Fault(shown, line, "id", f"duplicate id {item_id}, also in {item_ids[item_id]}"))
         item_ids.setdefault(item_id, shown)
     edition_files = list(_files(data_dir / "briefings"))
-    for path, (shown, found, edition, source) in zip(edition_files, _map(_edition_file, edition_files, data_dir, prefix, workers)):
+    for path, (shown, found, edition) in zip(edition_files, _map(_edition_file, edition_files, data_dir, prefix, workers)):
         faults += found
         if isinstance(edition, Edition):
-            faults += _check_edition(edition, path, shown, item_ids, source or _Source(path.read_text(encoding="utf-8")))
+            faults += _check_edition(edition, path, shown, item_ids, _Source(path=path))
     for leftover in sorted(data_dir.rglob(TMP_PREFIX + "*")) if data_dir.exists() else []:
         faults.append(Fault(prefix + leftover.relative_to(data_dir).as_posix(), 1, "(file)", "temp file left by an interrupted run; the next run removes it"))
     return faults
@@ -144,11 +153,12 @@ def _item_file(path: Path, items_dir: Path, prefix: str) -> tuple[str, list[Faul
     return shown, found, _raw_id(path, raw), False
 
 
-def _edition_file(path: Path, data_dir: Path, prefix: str) -> tuple[str, list[Fault], Edition | None, None]:
-    """Parse and check one edition on its own; cross-references are checked by the caller."""
+def _edition_file(path: Path, data_dir: Path, prefix: str) -> tuple[str, list[Fault], Edition | None]:
+    """Parse and check one edition on its own; cross-references are checked by the caller
+    (which reads the file again only if one of them is broken, to place it)."""
     shown = prefix + path.relative_to(data_dir).as_posix()
     edition, found, _, _ = _load(path, shown, Edition)
-    return shown, found, edition, None  # the YAML node tree stays behind: composed again if needed
+    return shown, found, edition
 
 
 def _check_chunk(check, paths: list[Path], base: Path, prefix: str) -> list:
