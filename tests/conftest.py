@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from fixtures_util import fixture_bytes
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-SOURCES = FIXTURES / "sources"
 REPLAY_DAY = FIXTURES / "replay" / "2026-04-30.yaml"
 
 # Tests never inherit the developer's overrides, secrets or tokens.
@@ -20,9 +21,8 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
 
 
-def payload(relative: str) -> bytes:
-    """The bytes of a recorded payload under tests/fixtures/sources."""
-    return (SOURCES / relative).read_bytes()
+# The bytes of a recorded payload under tests/fixtures/sources (one helper for every test).
+payload = fixture_bytes
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from conftest import REPLAY_DAY, ROOT, payload
+from fixtures_util import FakeClock
 from generator import pipeline
 from generator.http import Http
 from generator.replay import FixtureServer, Route, load_manifest
@@ -129,22 +130,6 @@ def test_same_paper_from_rss_and_hf_is_one_item_with_both_sightings(tmp_path, se
     assert item is not None
     assert sorted(s.source for s in item.seen) == ["arxiv-rss", "hf-daily-papers"]
     assert len([p for p in archive.item_files() if p.stem == first_new.id.removeprefix("arxiv:")]) == 1
-
-
-class FakeClock:
-    """Time that moves only when the code sleeps: politeness is measured, not waited for."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def time(self) -> float:
-        return 1_777_000_000.0 + self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
 
 
 def test_arxiv_requests_are_at_least_3_seconds_apart(tmp_path, settings_factory):
