@@ -155,22 +155,28 @@ def _gc_freeze() -> None:
 def _raw_item_headings() -> None:
     """Item headings on day pages as raw HTML blocks (``<h3 id=...>``) instead of Markdown:
     Python-Markdown then has almost nothing inline to parse (the page's table of contents
-    loses the item entries, keeping the sections)."""
-    from generator.ids import anchor
-    from generator.render import pages
-    from generator.render.escape import escape_html, safe_url
+    loses the item entries, keeping the sections). The day template's heading line is
+    swapped for an autoescaped ``<h3>`` in a loader placed before the package's."""
+    import jinja2
 
-    original = pages.Renderer.item_card
+    from generator.render import templating
 
-    def item_card(self, page, item, entry):
-        lines = original(self, page, item, entry)
-        url = safe_url(item.url)
-        title = escape_html(item.title) or escape_html(item.id)
-        link = f'<a href="{escape_html(url)}">{title}</a>' if url else title
-        lines[0] = f'<h3 id="{anchor(item.id)}">{link}</h3>'
-        return lines
+    heading = "### {{ n.heading(e.card.title, e.card.url) }} {#{{ e.card.anchor }}}"
+    raw = (
+        '<h3 id="{{ e.card.anchor }}">{% if e.card.url %}<a href="{{ e.card.url }}">{{ e.card.title }}</a>'
+        "{% else %}{{ e.card.title }}{% endif %}</h3>"
+    )
+    original = templating.environment
 
-    pages.Renderer.item_card = item_card
+    def environment(language):
+        env = original(language)
+        if not isinstance(env.loader, jinja2.ChoiceLoader):
+            source, _, _ = env.loader.get_source(env, "day.md")
+            assert heading in source, "day.md's item heading changed: update this experiment"
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"day.md": source.replace(heading, raw)}), env.loader])
+        return env
+
+    templating.environment = environment
 
 
 EXPERIMENTS = {"gc-freeze": _gc_freeze, "raw-item-headings": _raw_item_headings}

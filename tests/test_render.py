@@ -413,3 +413,43 @@ def test_href_matches_relpath_between_served_urls():
         assert href(source, target) == expected, (source, target)
     assert href("days/2026/2026-04-01.md", "days/2026/2026-04-01.md", "x") == "#x"
     assert href("days/2026/2026-04-01.md", "days/2026/2026-03-31.md", "x") == "../2026-03-31/#x"
+
+
+def test_no_html_is_built_in_python_under_render():
+    """Markup lives in the autoescaped templates: no string literal or f-string in
+    generator/render/*.py holds an HTML tag (docstrings, and rawhtml's own block markers,
+    aside)."""
+    import ast
+
+    tag = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*[\s>/]|<[a-zA-Z][a-zA-Z0-9]*$")
+    allowed = {("rawhtml.py", "BLOCK_TAGS"), ("rawhtml.py", "_MARKER"), ("rawhtml.py", "_MARKER_RE")}
+    found = []
+    for path in sorted((REPO / "generator" / "render").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
+            and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+        }
+        exempt = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and (path.name, t.id) in allowed for t in node.targets):
+                exempt |= {id(n) for n in ast.walk(node.value)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings | exempt:
+                if tag.search(node.value):
+                    found.append(f"{path.name}:{node.lineno}: {node.value[:60]!r}")
+    assert found == []
+
+
+@hyp_settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_template_escaping_is_escape_html(text):
+    """Every value a template prints goes through the environment's finalize, whose fast
+    path (text with nothing to escape) must agree with escape_html exactly."""
+    from generator.render.templating import environment
+
+    rendered_text = environment("en").from_string("{{ value }}").render(value=text)
+    assert rendered_text == escape_html(text)
+    assert environment("en").from_string("<a title=\"{{ value }}\">").render(value=text) == f'<a title="{escape_html(text)}">'

@@ -1,8 +1,13 @@
 """The static site: pure renderers from archive data to Markdown pages and feed XML.
 
-* ``pages.render_site(items, editions, settings) -> {path: Markdown}``, ``pages.edit_paths``,
-  ``pages.nav``;
-* ``feeds.render_feeds(items, editions, settings) -> {path: XML}``;
+* ``paths``: where pages live and how they link (MkDocs directory URLs);
+* ``index.SiteIndex``: the archive's shape and a light summary per item, built once and
+  shared by pages and feeds;
+* ``cards``: an item card's plain data; ``templates/``: all markup, Jinja2 with autoescape
+  (``templating``);
+* ``pages.render_site(items, editions, settings) -> {path: Markdown}`` (``render_pages``
+  streams them, one day's items at a time), ``pages.edit_paths``, ``pages.nav``;
+* ``feeds.render_feeds(items, editions, settings) -> {path: XML}`` (``feeds_of(index)``);
 * ``build.build_site(settings, site_dir, check_links=False)``: mkdocs build --strict + Pagefind
   (+ lychee offline), what ``briefing build`` runs.
 

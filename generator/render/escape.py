@@ -4,7 +4,8 @@ Everything that comes from a source (titles, abstracts, descriptions, author nam
 commentary built from them) goes through one of these before it reaches a page:
 
 * :func:`escape_md` for text placed in Markdown (headings, list items, link texts, table cells);
-* :func:`escape_html` for text placed inside a raw HTML block or an attribute;
+* :func:`escape_html` for text placed inside a raw HTML block or an attribute (the templates'
+  autoescape calls it on every value, see ``templating``);
 * :func:`safe_url` for any URL taken from data: only ``http``/``https`` survive, and characters
   that could end a Markdown link destination or an HTML attribute are percent-encoded.
 """
@@ -96,10 +97,3 @@ def safe_url(url: object) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return quote(url, safe=_URL_SAFE)
-
-
-def md_link(text: str, url: str | None) -> str:
-    """A Markdown link with already-escaped ``text``; just the text when the URL was dropped."""
-    if not url:
-        return text
-    return f"[{text}]({url})"

@@ -6,8 +6,9 @@
 
 Deterministic: every date comes from the data (the feed's lastBuildDate/updated is the newest
 edition's date), never from the clock, so two builds of the same archive give the same bytes.
-Absolute links are built from ``settings.site.url``. Source text is HTML-escaped before it goes
-into an entry's HTML description; feedgen escapes it once more as XML text.
+Absolute links are built from ``settings.site.url``. An entry's HTML description comes from
+``templates/feed.html`` (autoescaped); feedgen escapes it once more as XML text. The site
+index is the one the pages use (``render_all`` builds it once for both).
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from feedgen.feed import FeedGenerator
 from ..ids import anchor
 from ..models import Edition, Item
 from ..settings import Settings
-from .escape import escape_html, one_line, safe_url
+from .cards import Cards
+from .escape import one_line, safe_url
 from .i18n import HTML_LANG, Labels
-from .pages import Renderer, SiteIndex, day_url
+from .index import SiteIndex
+from .paths import category_feed, day_url
+from .templating import macros
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 FEED_PICKS = 8
@@ -49,20 +53,24 @@ def _new_feed(settings: Settings, title: str, description: str, page_url: str, s
     return fg
 
 
-def _item_html(r: Renderer, base: str, item: Item) -> str:
-    day = r.index.first_day[item.id]
-    href = escape_html(base + day_url(day) + "#" + anchor(item.id))
-    text = f'<a href="{href}">{escape_html(item.title)}</a>'
-    contribution = item.commentary.contribution
-    if contribution is not None and one_line(contribution.text):
-        text += ": " + escape_html(contribution.text)
-    return text
+def _item(index: SiteIndex, base: str, item_id: str) -> dict:
+    """An item in a feed entry: link to its card on its first day, title, contribution."""
+    summary = index.summaries[item_id]
+    day = index.first_day[item_id]
+    return {"url": base + day_url(day) + "#" + anchor(item_id), "title": summary.title, "contribution": summary.contribution}
 
 
-def render_feeds(items: dict[str, Item], editions: list[Edition], settings: Settings) -> dict[str, str]:
+def render_feeds(items: dict[str, Item], editions: list[Edition], settings: Settings, index: SiteIndex | None = None) -> dict[str, str]:
     """``{"feeds/rss.xml": ..., "feeds/atom.xml": ..., "feeds/<slug>.xml": ...}``. Pure."""
-    index = SiteIndex.build(items, editions, settings)
-    r = Renderer(index)
+    index = index or SiteIndex.build(items, editions, settings)
+    return feeds_of(index)
+
+
+def feeds_of(index: SiteIndex) -> dict[str, str]:
+    """The feeds from the site index alone (no item needs loading)."""
+    settings = index.settings
+    cards = Cards(index)
+    html = macros(settings.language, "feed.html")
     t = Labels(settings.language)
     base = _base(settings)
     site_title = one_line(settings.site.title)
@@ -82,22 +90,18 @@ def render_feeds(items: dict[str, Item], editions: list[Edition], settings: Sett
             entry.link(href=url)
             entry.published(_stamp(edition.date))
             entry.updated(_stamp(edition.date))
-            parts = []
-            if edition.judgment is not None and one_line(edition.judgment.text):
-                parts.append(f"<p>{escape_html(edition.judgment.text)}</p>")
-            picks = r.picks(edition, FEED_PICKS)
-            if picks:
-                parts.append("<ul>" + "".join(f"<li>{_item_html(r, base, items[i])}</li>" for i in picks) + "</ul>")
-            html = "".join(parts) or escape_html(t("status_empty"))
+            judgment = edition.judgment.text if edition.judgment is not None and one_line(edition.judgment.text) else ""
+            picks = [_item(index, base, i) for i in index.picks(edition, FEED_PICKS)]
+            description = str(html.edition({"judgment": judgment, "picks": picks}))
             if serialise == "atom_str":
-                entry.content(html, type="html")
+                entry.content(description, type="html")
             else:
-                entry.description(html)
+                entry.description(description)
         out[path] = getattr(fg, serialise)(pretty=True).decode("utf-8")
 
     # ---- one feed per category
     for slug in index.categories:
-        name = r.category_name(slug)
+        name = cards.category_name(slug)
         page_url = base + f"categories/{slug}/"
         entries = index.by_category[slug]
         updated = _stamp(entries[0][0]) if entries else newest
@@ -106,19 +110,18 @@ def render_feeds(items: dict[str, Item], editions: list[Edition], settings: Sett
             t("feed_category_title", title=site_title, name=name),
             t("feed_category_description", name=name),
             page_url,
-            base + f"feeds/{slug}.xml",
+            base + category_feed(slug),
             updated,
         )
         for day, _, item_id in entries[:limit]:
-            item = items[item_id]
             url = base + day_url(day) + "#" + anchor(item_id)
             entry = fg.add_entry(order="append")
             entry.id(url)
             entry.guid(url, permalink=True)
-            entry.title(one_line(item.title) or item_id)
+            entry.title(one_line(index.summaries[item_id].title) or item_id)
             entry.link(href=url)
             entry.published(_stamp(day))
             entry.updated(_stamp(day))
-            entry.description(_item_html(r, base, item))
-        out[f"feeds/{slug}.xml"] = fg.rss_str(pretty=True).decode("utf-8")
+            entry.description(str(html.item(_item(index, base, item_id))))
+        out[category_feed(slug)] = fg.rss_str(pretty=True).decode("utf-8")
     return out

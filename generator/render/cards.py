@@ -1,0 +1,271 @@
+"""Item cards as plain data: what ``card.html`` shows for one item on its day page.
+
+Nothing here is markup: titles, labels and URLs stay plain strings (URLs through
+``safe_url``), and the templates escape them. The choices (which links, which rows, which
+provenance markers) are made here, so the templates only lay them out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ..ids import anchor
+from ..models import EditionEntry, GeneratedText, Item
+from .escape import one_line, safe_url, truncate
+from .i18n import SOURCE_LABELS, Labels
+from .index import SiteIndex
+from .paths import category_page, day_page, href, item_source
+
+LINK_LABELS = {
+    "abs": "link_arxiv", "arxiv": "link_arxiv", "pdf": "link_pdf", "hf": "link_hf_paper",
+    "hf_paper": "link_hf_paper", "huggingface": "link_hf_paper", "github": "link_github",
+    "repo": "link_github", "code": "link_code", "model": "link_hf_model", "hf_model": "link_hf_model",
+    "project": "link_project", "homepage": "link_project", "doi": "link_doi",
+}
+_PLACEHOLDER = "\ue000"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link's text and (safe, relative or http/https) URL; just text when url is None."""
+
+    url: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A commentary text with its provenance: edited by a human, claims removed."""
+
+    text: str
+    human: bool = False
+    claims: int = 0
+
+    @property
+    def parts(self) -> list[str]:
+        """Its paragraphs (blank-line separated), empty ones dropped."""
+        return [p for p in re.split(r"\n\s*\n", self.text) if one_line(p)]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A continuity note: plain ``text``, or ``before`` + a link + ``after``."""
+
+    text: str = ""
+    before: str = ""
+    link: Link | None = None
+    after: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    verified: bool
+    by: Link
+    note: str
+    mismatched: list[str]
+
+
+@dataclass(slots=True)
+class Card:
+    anchor: str
+    title: str
+    url: str | None
+    links: list[Link]
+    sources: list[tuple[str, list[str]]]
+    source_categories: list[str]
+    published: str
+    date_extra: list[str]
+    authors: list[str]
+    et_al: bool
+    categories: list[Link]
+    verification: Verification
+    continuity: list[Note] | None
+    signals: list[str]
+    commentary: list[tuple[str, Text]]
+    claims_flag: bool
+    correct_url: str | None
+    summary: str
+
+
+def generated(text: GeneratedText | None) -> Text | None:
+    """A commentary field with its markers; None when absent or blank."""
+    if text is None or not one_line(text.text):
+        return None
+    return Text(text.text, text.human_edited(), len(text.removed_claims))
+
+
+def fmt_number(value: float) -> str:
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def label_parts(t: Labels, key: str, placeholder: str, **values: object) -> tuple[str, str]:
+    """A label's text before and after one placeholder (which a link fills)."""
+    before, _, after = t(key, **{placeholder: _PLACEHOLDER}, **values).partition(_PLACEHOLDER)
+    return before, after
+
+
+class Cards:
+    """Builds the plain data of item cards and item references for one site index."""
+
+    def __init__(self, index: SiteIndex):
+        self.index = index
+        self.t = Labels(index.settings.language)
+        self.repo_url = (safe_url(index.settings.site.repo_url) or "").rstrip("/")
+        self.branch = re.sub(r"[^A-Za-z0-9._/-]", "", index.settings.site.branch) or "main"
+
+    def category_name(self, slug: str) -> str:
+        category = self.index.categories.get(slug)
+        if category is None:
+            return slug
+        if self.t.language == "en" and category.name_en:
+            return category.name_en
+        return category.name
+
+    def category_description(self, slug: str) -> str:
+        category = self.index.categories.get(slug)
+        return category.description if category else ""
+
+    def ref(self, from_page: str, item_id: str, limit: int | None = None) -> Link:
+        """The item's title, linked to its card on the day it first appeared."""
+        text = self.index.title_text(item_id)
+        return Link(self.index.item_href(from_page, item_id), truncate(text, limit) if limit else text)
+
+    def excerpt(self, item_id: str, limit: int) -> str:
+        """The item's core contribution, shortened; "" when it has none."""
+        contribution = self.index.summaries[item_id].contribution
+        return truncate(contribution, limit) if contribution else ""
+
+    def correct_url(self, item_id: str) -> str | None:
+        if not self.repo_url:
+            return None
+        return safe_url(f"{self.repo_url}/edit/{self.branch}/{item_source(item_id)}")
+
+    # ---- card rows
+
+    def links(self, item: Item) -> list[Link]:
+        """Every place the item can be looked at, deduplicated by URL."""
+        t = self.t
+        found: list[tuple[str, str | None]] = []
+        prefix, _, rest = item.id.partition(":")
+        if prefix == "arxiv":
+            found.append((t("link_arxiv"), f"https://arxiv.org/abs/{rest}"))
+            if any(s.source == "hf-daily-papers" for s in item.seen):
+                found.append((t("link_hf_paper"), f"https://huggingface.co/papers/{rest}"))
+        found.append((t("link_" + {"paper": "arxiv", "repo": "github", "model": "hf_model"}[item.kind]), item.url))
+        for key, url in item.links.items():
+            label_key = LINK_LABELS.get(key.lower())
+            found.append((t(label_key) if label_key else key, url))
+        out: list[Link] = []
+        seen_urls: set[str] = set()
+        for label, url in found:
+            safe = safe_url(url)
+            if safe and safe.rstrip("/") not in seen_urls:
+                seen_urls.add(safe.rstrip("/"))
+                out.append(Link(safe, label))
+        return out
+
+    @staticmethod
+    def sources(item: Item) -> list[tuple[str, list[str]]]:
+        names: dict[str, list[str]] = {}
+        for sighting in item.seen:
+            details = names.setdefault(sighting.source, [])
+            if sighting.detail and sighting.detail not in details:
+                details.append(sighting.detail)
+        return [(SOURCE_LABELS.get(source, source), details[:3]) for source, details in names.items()]
+
+    def date_extra(self, item: Item) -> list[str]:
+        extra = []
+        if item.updated and item.updated != item.published:
+            extra.append(f"{self.t('updated')} {item.updated:%Y-%m-%d}")
+        if item.versions:
+            extra.append(item.versions[-1])
+        return extra
+
+    def categories(self, page: str, item: Item) -> list[Link]:
+        return [
+            Link(href(page, category_page(slug)) if slug in self.index.categories else None, self.category_name(slug))
+            for slug in dict.fromkeys(item.categories)
+        ]
+
+    @staticmethod
+    def verification(item: Item) -> Verification:
+        v = item.verification
+        return Verification(v.status == "verified", Link(safe_url(v.url), v.by), v.note or "", list(v.mismatched))
+
+    def continuity(self, page: str, raw: str) -> Note:
+        """One continuity note ("hf-daily-papers:3-days", "new-version:v2", ...) in words."""
+        t = self.t
+        kind, _, value = raw.partition(":")
+        days = re.fullmatch(r"(\d+)-days?", value)
+        if days:
+            return Note(t("cont_days", n=days.group(1), source=SOURCE_LABELS.get(kind, kind)))
+        if kind == "seen-before" and value:
+            try:
+                first = dt.date.fromisoformat(value)
+            except ValueError:
+                return Note(raw)
+            link = href(page, day_page(first)) if first in self.index.position and day_page(first) != page else None
+            before, after = label_parts(t, "cont_seen_before", "date")
+            return Note(before=before, link=Link(link, f"{first:%Y-%m-%d}"), after=after)
+        if kind == "new-version" and value:
+            return Note(t("cont_new_version", version=value))
+        if kind.endswith("-of") and value:
+            key = {"repo-of": "cont_repo_of", "model-of": "cont_model_of", "paper-of": "cont_paper_of"}.get(kind, "cont_related")
+            link = self.index.item_href(page, value)
+            summary = self.index.summaries.get(value)
+            text = truncate(summary.title, 80) if link and summary else value
+            before, after = label_parts(t, key, "target")
+            return Note(before=before, link=Link(link, text), after=after)
+        return Note(raw)
+
+    def signals(self, entry: EditionEntry) -> list[str]:
+        parts = []
+        for key, value in entry.signals.items():
+            label_key = "sig_" + key
+            if self.t.has(label_key):
+                parts.append(self.t(label_key, n=fmt_number(value)))
+            else:
+                parts.append(f"{key.replace('_', ' ')} {fmt_number(value)}")
+        return parts
+
+    def relation(self, item: Item) -> Text | None:
+        """The item's relation to the reader's work, or the relevance explanation."""
+        text = generated(item.commentary.relation)
+        if text:
+            return text
+        if one_line(item.relevance.explanation):
+            return Text(item.relevance.explanation)
+        return None
+
+    def card(self, page: str, item: Item, entry: EditionEntry) -> Card:
+        commentary = item.commentary
+        rows = [
+            ("contribution", generated(commentary.contribution)),
+            ("why_it_matters", generated(commentary.why_it_matters)),
+            ("relation", self.relation(item)),
+        ]
+        has_marker = any(g is not None and g.removed_claims for g in (commentary.contribution, commentary.why_it_matters, commentary.relation))
+        return Card(
+            anchor=anchor(item.id),
+            title=item.title if one_line(item.title) else item.id,
+            url=safe_url(item.url),
+            links=self.links(item),
+            sources=self.sources(item),
+            source_categories=list(item.source_categories[:6]),
+            published=f"{item.published:%Y-%m-%d}",
+            date_extra=self.date_extra(item),
+            authors=list(item.authors[:5]),
+            et_al=len(item.authors) > 5,
+            categories=self.categories(page, item),
+            verification=self.verification(item),
+            continuity=[self.continuity(page, c) for c in entry.continuity if one_line(c)] if entry.continuity else None,
+            signals=self.signals(entry),
+            commentary=[(key, text) for key, text in rows if text],
+            claims_flag=not has_marker and any(f.startswith("claims-removed") for f in commentary.flags),
+            correct_url=self.correct_url(item.id),
+            summary=one_line(item.summary),
+        )
