@@ -7,14 +7,19 @@
   (see gen_pages.py), which resolves to the YAML at the repository root.
 * ``on_page_markdown`` / ``on_page_content``: keep the pages' raw HTML blocks out of
   Python-Markdown (generator.render.rawhtml): same HTML, a fraction of the build time.
+* The build cache (generator.buildcache, ``$BRIEFING_CACHE_DIR``): opened with the config,
+  MkDocs' Markdown conversion reuses unchanged pages (generator.render.mkdocs_cache); it
+  is committed after a successful build and left as it was after a failed one.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from generator import settings as settings_mod
-from generator.render import rawhtml
+from pathlib import Path
+
+from generator import buildcache, settings as settings_mod
+from generator.render import mkdocs_cache, rawhtml
 from generator.render.pages import nav
 
 _stashed: dict[str, list[str]] = {}
@@ -30,7 +35,17 @@ def on_config(config, **kwargs):
     config["edit_uri"] = f"edit/{site.branch}/docs/"
     config["theme"]["language"] = settings.language
     config["nav"] = nav(settings)
+    buildcache.session()
+    mkdocs_cache.install(buildcache.page_salt(settings, Path(__file__).resolve().parent / "overrides"))
     return config
+
+
+def on_post_build(config, **kwargs):
+    buildcache.end_session(ok=True)
+
+
+def on_build_error(error, **kwargs):
+    buildcache.end_session(ok=False)
 
 
 def on_page_markdown(markdown, page, **kwargs):

@@ -125,7 +125,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import validate
 
     data_dir = Path(args.data_dir) if args.data_dir else _load_settings(args).data_dir
-    faults = validate(data_dir)
+    faults = validate(data_dir, cache_dir=None if args.all else Path(args.cache_dir) / "validate")
     for fault in faults:
         print(fault.github() if args.format == "github" else fault.text())
     if faults:
@@ -150,7 +150,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .render.build import build_site
 
     settings = _load_settings(args)
-    build_site(settings, Path(args.site_dir), check_links=args.check_links)
+    cache_dir = None if args.no_cache else Path(args.cache_dir)
+    build_site(settings, Path(args.site_dir), check_links=args.check_links, cache_dir=cache_dir)
     print(f"site built in {args.site_dir}")
     return 0
 
@@ -188,6 +189,10 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("validate", help="check every file under data/ against the schema and cross-references")
     check.add_argument("--data-dir", help="archive root (default: data_dir from settings)")
     check.add_argument("--format", choices=["text", "github"], default="text", help="github: workflow-command annotations")
+    check.add_argument("--all", action="store_true", help="parse every file, ignoring the cache of files already found valid")
+    check.add_argument(
+        "--cache-dir", default=".cache/briefing", help="where files found valid are remembered (default: .cache/briefing; disposable)"
+    )
     check.set_defaults(func=cmd_validate)
 
     config = commands.add_parser("config", help="settings")
@@ -199,6 +204,12 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="render data/ into the static site (mkdocs build --strict, then the search index)")
     build.add_argument("--site-dir", default="site", help="output folder (default: site)")
     build.add_argument("--check-links", action="store_true", help="run lychee offline on the built site")
+    build.add_argument(
+        "--cache-dir",
+        default=".cache/briefing",
+        help="build cache: parsed archive, rendered pages, each year's search index (default: .cache/briefing; disposable)",
+    )
+    build.add_argument("--no-cache", action="store_true", help="a cold build: use no cache and keep none (same site)")
     build.set_defaults(func=cmd_build)
 
     publish = commands.add_parser("publish-data", help="commit data/ if it changed (\"data: briefing DAY\") and push, rebasing on a push race")

@@ -2,11 +2,19 @@
 
 Each fault is reported as ``path:line: field: problem`` (or as a GitHub annotation), where the
 line is the one holding the offending key, found from the YAML node tree.
+
+With a cache folder (``briefing validate`` uses ``.cache/briefing``; ``--all`` none), a file
+whose content fingerprint (``buildcache.fingerprints``: git blob hash, else a hash of its
+bytes) was found valid before, by this schema and this module's checks, is not parsed
+again: an item's id and an edition's item references are kept with it, so duplicate ids and
+every edition -> item reference are still checked across the whole archive on every run.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -111,29 +119,93 @@ def _load(path: Path, shown: str, model: type[BaseModel]) -> tuple[BaseModel | N
 PARALLEL_FROM = 1000
 
 
-def validate(data_dir: Path, shown_root: Path | None = None, workers: int | None = None) -> list[Fault]:
-    """All faults under ``data_dir``; paths are shown relative to ``shown_root`` (default: cwd)."""
+class _Known:
+    """Files found valid before: key (checks' digest, path, content fingerprint) -> what the
+    cross-file checks need (an item's id, an edition's item references)."""
+
+    def __init__(self, cache_dir: Path, data_dir: Path, paths: list[Path]):
+        from .buildcache import BuildCache, fingerprints, schema_digest
+
+        self.cache = BuildCache(cache_dir, name="validate.sqlite", tables=("valid",))
+        checks = hashlib.sha256(schema_digest().encode() + Path(__file__).read_bytes()).hexdigest()[:16]
+        prints = fingerprints(data_dir, paths)
+        self.keys = {path: f"{checks}:{path.relative_to(data_dir).as_posix()}:{prints[path]}" for path in paths}
+        self.found = {k: json.loads(v) for k, v in self.cache.get_many("valid", self.keys.values()).items()}
+
+    def get(self, path: Path):
+        return self.found.get(self.keys[path])
+
+    def add(self, path: Path, value) -> None:
+        self.cache.put("valid", self.keys[path], json.dumps(value).encode())
+
+
+def validate(
+    data_dir: Path, shown_root: Path | None = None, workers: int | None = None, cache_dir: Path | None = None
+) -> list[Fault]:
+    """All faults under ``data_dir``; paths are shown relative to ``shown_root`` (default: cwd).
+
+    ``cache_dir``: skip parsing files found valid before (see module docstring)."""
     data_dir = Path(data_dir).resolve()
     root = (shown_root or Path.cwd()).resolve()
     prefix = _shown_prefix(data_dir, root)
     items_dir = data_dir / "items"
     item_files = list(_files(items_dir))
+    edition_files = list(_files(data_dir / "briefings"))
+    known = _Known(Path(cache_dir), data_dir, item_files + edition_files) if cache_dir else None
     faults: list[Fault] = []
     item_ids: dict[str, str] = {}
-    for path, (shown, found, item_id, valid) in zip(item_files, _map(_item_file, item_files, items_dir, prefix, workers)):
+    for path, (shown, found, item_id, valid) in zip(item_files, _checked_items(item_files, items_dir, prefix, workers, known)):
         faults += found
         if item_id in item_ids and valid:
             line = _Source(path=path).line(("id",))  # rare: place it only now
             faults.append(Fault(shown, line, "id", f"duplicate id {item_id}, also in {item_ids[item_id]}"))
         item_ids.setdefault(item_id, shown)
-    edition_files = list(_files(data_dir / "briefings"))
-    for path, (shown, found, edition) in zip(edition_files, _map(_edition_file, edition_files, data_dir, prefix, workers)):
+    for path, (shown, found, edition) in zip(edition_files, _checked_editions(edition_files, data_dir, prefix, workers, known)):
         faults += found
+        if isinstance(edition, list):  # known valid: only its references need checking
+            if all(ref in item_ids for ref in edition):
+                continue
+            shown, found, edition = _edition_file(path, data_dir, prefix)  # a reference broke: place it
         if isinstance(edition, Edition):
             faults += _check_edition(edition, path, shown, item_ids, _Source(path=path))
+    if known is not None:
+        known.cache.close()
     for leftover in sorted(data_dir.rglob(TMP_PREFIX + "*")) if data_dir.exists() else []:
         faults.append(Fault(prefix + leftover.relative_to(data_dir).as_posix(), 1, "(file)", "temp file left by an interrupted run; the next run removes it"))
     return faults
+
+
+def _checked_items(paths: list[Path], items_dir: Path, prefix: str, workers: int | None, known: _Known | None) -> list:
+    """``_item_file`` for each path, in order; a file known valid is not read."""
+    todo = [p for p in paths if known is None or known.get(p) is None]
+    checked = dict(zip(todo, _map(_item_file, todo, items_dir, prefix, workers)))
+    out = []
+    for path in paths:
+        if path not in checked:
+            out.append((prefix + "items/" + path.relative_to(items_dir).as_posix(), [], known.get(path), True))
+            continue
+        result = checked[path]
+        if known is not None and result[3] and not result[1]:
+            known.add(path, result[2])
+        out.append(result)
+    return out
+
+
+def _checked_editions(paths: list[Path], data_dir: Path, prefix: str, workers: int | None, known: _Known | None) -> list:
+    """``_edition_file`` for each path, in order; for a file known valid, its item
+    references (a list) stand in for the edition."""
+    todo = [p for p in paths if known is None or known.get(p) is None]
+    checked = dict(zip(todo, _map(_edition_file, todo, data_dir, prefix, workers)))
+    out = []
+    for path in paths:
+        if path not in checked:
+            out.append((prefix + path.relative_to(data_dir).as_posix(), [], known.get(path)))
+            continue
+        shown, found, edition = checked[path]
+        if known is not None and isinstance(edition, Edition) and not found and path.stem == edition.date.isoformat():
+            known.add(path, [entry.item for section in edition.sections for entry in section.entries])
+        out.append((shown, found, edition))
+    return out
 
 
 def _shown_prefix(data_dir: Path, root: Path) -> str:

@@ -345,10 +345,12 @@ def test_render_time_for_a_year_is_small():
     import time
 
     items, editions = synthetic_archive(days=365, per_day=25)
-    start = time.perf_counter()
+    # CPU time, not wall time: the suite runs on shared machines whose load says nothing
+    # about the renderer (rendering is single-threaded, so CPU time <= its wall time alone)
+    start = time.process_time()
     pages = render_site(items, editions, sample_settings())
     render_feeds(items, editions, sample_settings())
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(pages) > 365
     assert elapsed < 10, f"rendering a year took {elapsed:.1f} s"
 
@@ -453,3 +455,51 @@ def test_template_escaping_is_escape_html(text):
     rendered_text = environment("en").from_string("{{ value }}").render(value=text)
     assert rendered_text == escape_html(text)
     assert environment("en").from_string("<a title=\"{{ value }}\">").render(value=text) == f'<a title="{escape_html(text)}">'
+
+
+class _Store:
+    """A dict standing in for the build cache's SQLite tables."""
+
+    def __init__(self):
+        self.rows: dict[tuple[str, str], bytes] = {}
+
+    def get(self, table, key):
+        return self.rows.get((table, key))
+
+    def put(self, table, key, value):
+        self.rows[(table, key)] = value
+
+
+def test_cached_render_renders_again_only_what_changed():
+    from generator.render.index import SiteIndex
+    from generator.render.pages import PageCache, render_pages
+
+    settings = sample_settings()
+    items, editions = synthetic_archive(days=10, per_day=5)
+    loaded = []
+
+    def items_of(edition):
+        loaded.append(edition.date)
+        return items
+
+    cache = PageCache(_Store(), "salt")
+    version = lambda edition: f"v1-{edition.date}"  # noqa: E731 (what the archive's file digests stand for)
+    first = dict(render_pages(SiteIndex.build(items, editions, settings), items_of, cache=cache, version=version))
+    assert first == render_site(items, editions, settings)
+    loaded.clear()
+    assert dict(render_pages(SiteIndex.build(items, editions, settings), items_of, cache=cache, version=version)) == first
+    assert loaded == []  # no day loaded, no page rendered
+
+    # one more day: it is rendered, and so is the day before (its navigation gains a link)
+    items, more = synthetic_archive(days=11, per_day=5)
+    assert more[:10] == editions
+    third = dict(render_pages(SiteIndex.build(items, more, settings), items_of, cache=cache, version=version))
+    assert sorted(loaded) == [more[-2].date, more[-1].date]
+    assert third == render_site(items, more, settings)
+
+    # an item's file changes: every day listing it is rendered again
+    loaded.clear()
+    changed = more[3].item_ids()[0]
+    version2 = lambda edition: version(edition) + ("*" if changed in edition.item_ids() else "")  # noqa: E731
+    dict(render_pages(SiteIndex.build(items, more, settings), items_of, cache=cache, version=version2))
+    assert loaded == [e.date for e in more if changed in e.item_ids()]

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,48 @@ def test_cli_exit_status_and_github_annotations(archive, tmp_path, capsys, monke
     assert main(["validate", "--data-dir", "data", "--format", "github"]) == 1
     out = capsys.readouterr().out
     assert out.startswith("::error file=data/items/paper/2604/2604.26904.yaml,line=2,title=briefing validate::kind: ")
+
+
+def test_cached_validation_parses_only_what_changed_and_checks_every_reference(archive, tmp_path, monkeypatch):
+    import generator.validate as validate_mod
+
+    cache = tmp_path / "cache"
+    parsed = []
+    original = validate_mod._load
+    monkeypatch.setattr(validate_mod, "_load", lambda path, shown, model: parsed.append(path.name) or original(path, shown, model))
+
+    def both():
+        """(faults with the cache, faults of a full check) as text."""
+        warm = [f.text() for f in validate(archive.root, shown_root=tmp_path, cache_dir=cache)]
+        return warm, [f.text() for f in validate(archive.root, shown_root=tmp_path)]
+
+    assert validate(archive.root, shown_root=tmp_path, cache_dir=cache) == []
+    parsed.clear()
+    assert validate(archive.root, shown_root=tmp_path, cache_dir=cache) == [] and parsed == []
+
+    edition_file = archive.edition_file(dt.date(2026, 4, 30))
+    edit(edition_file, "arxiv:2604.26904", "arxiv:2604.99999")
+    parsed.clear()
+    assert validate(archive.root, shown_root=tmp_path, cache_dir=cache)[0].field == "sections[0].entries[0].item"
+    assert parsed == ["2026-04-30.yaml"]  # the item file was not read again
+    warm, full = both()
+    assert warm == full != []
+
+    edit(edition_file, "arxiv:2604.99999", "arxiv:2604.26904")
+    assert both() == ([], [])
+    archive.item_file("arxiv:2604.26904").unlink()  # the (cached, valid) edition now names a missing item
+    warm, full = both()
+    assert warm == full and "which is not in data/items" in warm[0]
+
+
+def test_validate_all_ignores_the_cache(archive, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--data-dir", str(archive.root)]) == 0
+    assert (tmp_path / ".cache" / "briefing" / "validate" / "validate.sqlite").is_file()
+    import generator.validate as validate_mod
+
+    seen = []
+    monkeypatch.setattr(validate_mod, "validate", lambda data_dir, **kw: seen.append(kw) or [])
+    main(["validate", "--data-dir", str(archive.root), "--all"])
+    main(["validate", "--data-dir", str(archive.root)])
+    assert seen[0]["cache_dir"] is None and seen[1]["cache_dir"] == Path(".cache/briefing/validate")

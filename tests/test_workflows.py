@@ -471,7 +471,8 @@ class WorkflowPlayer:
         return result.returncode == 0, result.stdout, _parse_outputs(output.read_text(encoding="utf-8"))
 
     def _uses(self, action: str, inputs: dict[str, str]) -> tuple[bool, str, dict[str, str]]:
-        if action in ("actions/checkout", "actions/setup-python", "actions/cache", "actions/download-artifact"):
+        if action in ("actions/checkout", "actions/setup-python", "actions/cache", "actions/cache/restore", "actions/cache/save",
+                      "actions/download-artifact"):
             return True, f"(stand-in for {action})", {}
         if action == "actions/upload-pages-artifact":
             folder = self.workspace / inputs.get("path", "_site/")
@@ -785,3 +786,15 @@ def test_pr_checks_annotate_a_broken_item_edit(github, fixture_internet, git_env
     assert checks.step("build").outcome in ("success", "failure")
     assert checks.step("tests").stubbed
     assert player.deployments == []
+
+
+def test_daily_build_restores_and_saves_the_build_cache():
+    steps = yaml.safe_load(DAILY.read_text(encoding="utf-8"))["jobs"]["build"]["steps"]
+    names = [s.get("uses", "").split("@")[0] or s.get("id") for s in steps]
+    restore, build, save = names.index("actions/cache/restore"), names.index("build"), names.index("actions/cache/save")
+    assert restore < build < save
+    cache_dir = steps[restore]["with"]["path"]
+    assert steps[save]["with"]["path"] == cache_dir and f"--cache-dir {cache_dir}" in steps[build]["run"]
+    assert steps[save]["with"]["key"] == steps[restore]["with"]["key"]  # a new entry per run ...
+    assert steps[save]["with"]["key"].startswith(steps[restore]["with"]["restore-keys"])  # ... found by the next
+    assert steps[save]["if"] == "steps.build.outcome == 'success'"  # a failed build never saves

@@ -32,9 +32,10 @@ HTML parser, see ``rawhtml``). Links in raw HTML are computed for MkDocs' direct
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, Protocol
 
 from ..ids import anchor
 from ..models import Edition, EditionEntry, Item
@@ -69,6 +70,33 @@ SOURCE_COLUMNS = ["col_source", "col_status", "col_requests", "col_http", "col_r
 ItemsOf = Callable[[Edition], Mapping[str, Item]]
 
 
+class PageStore(Protocol):
+    """Where rendered pages are kept between builds (``buildcache.BuildCache``)."""
+
+    def get(self, table: str, key: str) -> bytes | None: ...
+
+    def put(self, table: str, key: str, value: bytes) -> None: ...
+
+
+class PageCache:
+    """Rendered Markdown by the hash of its input; ``salt`` stands for everything else a
+    page depends on (the code and templates, the settings)."""
+
+    def __init__(self, store: PageStore, salt: str):
+        self.store = store
+        self.salt = salt
+
+    def key(self, *parts: object) -> str:
+        return hashlib.sha256(repr((self.salt, *parts)).encode()).hexdigest()
+
+    def get(self, key: str) -> str | None:
+        raw = self.store.get("pages", key)
+        return raw.decode("utf-8") if raw is not None else None
+
+    def put(self, key: str, text: str) -> None:
+        self.store.put("pages", key, text.encode("utf-8"))
+
+
 @dataclass(frozen=True, slots=True)
 class Nav:
     prev: Link | None = None
@@ -83,6 +111,13 @@ class MonthNav:
     newer: Link | None
 
 
+def _is_edition_day(index: SiteIndex, value: str) -> bool:
+    try:
+        return dt.date.fromisoformat(value) in index.position
+    except ValueError:
+        return False
+
+
 def _months_around(months: list[str], i: int) -> tuple[str | None, str | None]:
     """(newer, older) neighbours of months[i] in a newest-first list."""
     newer = months[i - 1] if i > 0 else None
@@ -93,15 +128,24 @@ def _months_around(months: list[str], i: int) -> tuple[str | None, str | None]:
 class Renderer:
     """Prepares each page's data and renders its template."""
 
-    def __init__(self, index: SiteIndex):
+    def __init__(self, index: SiteIndex, cache: PageCache | None = None):
         self.index = index
         self.settings = index.settings
         self.language = index.settings.language
         self.t = Labels(self.language)
         self.cards = Cards(index)
+        self.cache = cache
 
     def page(self, template: str, **data: object) -> str:
-        return render(self.language, template, **data)
+        """The template rendered with ``data`` (plain values: their repr is the cache key)."""
+        if self.cache is None:
+            return render(self.language, template, **data)
+        key = self.cache.key(self.language, template, data)
+        text = self.cache.get(key)
+        if text is None:
+            text = render(self.language, template, **data)
+            self.cache.put(key, text)
+        return text
 
     # ---- navigation
 
@@ -159,6 +203,25 @@ class Renderer:
             ideas=ideas,
             report=self.source_report(edition),
         )
+
+    def day_facts(self, edition: Edition) -> tuple:
+        """What a day page reads from the site index (beyond its edition and items): its
+        neighbours, and for each item it mentions the day it first appeared and its title."""
+        index = self.index
+        position = index.position[edition.date]
+        neighbours = tuple(index.editions[i].date for i in (position - 1, position + 1) if 0 <= i < len(index.editions))
+        mentioned = list(edition.item_ids()) + [i for idea in edition.ideas for i in idea.items]
+        dates = []
+        for section in edition.sections:
+            for entry in section.entries:
+                for note in entry.continuity:
+                    kind, _, value = note.partition(":")
+                    if kind.endswith("-of"):
+                        mentioned.append(value)
+                    elif kind == "seen-before":
+                        dates.append((value, _is_edition_day(index, value)))
+        items = tuple((i, index.first_day.get(i), index.title_text(i)) for i in dict.fromkeys(mentioned))
+        return position == 0, neighbours, items, tuple(dates)
 
     def section(self, page: str, slug: str, section, edition: Edition, items: Mapping[str, Item], rendered: set[str]) -> dict:
         view = {"slug": slug, "needs_llm": False, "empty": False, "read_closely": None, "entries": []}
@@ -352,17 +415,26 @@ class Renderer:
 # --------------------------------------------------------------------------- entry points
 
 
-def render_pages(index: SiteIndex, items_of: ItemsOf) -> Iterator[tuple[str, str]]:
+def render_pages(
+    index: SiteIndex,
+    items_of: ItemsOf,
+    *,
+    cache: PageCache | None = None,
+    version: Callable[[Edition], str] | None = None,
+) -> Iterator[tuple[str, str]]:
     """Every generated page as ``(docs-relative path, Markdown)``, one at a time.
 
     ``items_of(edition)`` returns that edition's items (a mapping holding at least them);
-    it is called once per day page, so a caller can load one day at a time.
+    it is called once per day page, so a caller can load one day at a time. With a
+    ``cache``, a page whose input is unchanged is not rendered again; a day page's input is
+    ``version(edition)`` (a digest of its edition and item files) plus ``day_facts``, so an
+    unchanged day is not even loaded.
     """
-    r = Renderer(index)
+    r = Renderer(index, cache)
     yield "index.md", r.home()
     yield "search.md", r.search()
     for edition in index.editions:
-        yield day_page(edition.date), r.day(edition, items_of(edition))
+        yield day_page(edition.date), _day(r, edition, items_of, cache, version)
     months = r.months()
     yield "archive/index.md", r.archive_index(months)
     names = [month for month, _ in months]
@@ -377,6 +449,17 @@ def render_pages(index: SiteIndex, items_of: ItemsOf) -> Iterator[tuple[str, str
         for i, (month, entries) in enumerate(cat_months):
             newer, older = _months_around(names, i)
             yield category_page(slug, month), r.category_month(slug, month, entries, newer, older)
+
+
+def _day(r: Renderer, edition: Edition, items_of: ItemsOf, cache: PageCache | None, version) -> str:
+    if cache is None or version is None:
+        return r.day(edition, items_of(edition))
+    key = cache.key(r.language, "day", version(edition), r.day_facts(edition))
+    text = cache.get(key)
+    if text is None:
+        text = r.day(edition, items_of(edition))
+        cache.put(key, text)
+    return text
 
 
 def render_site(items: dict[str, Item], editions: list[Edition], settings: Settings, index: SiteIndex | None = None) -> dict[str, str]:
@@ -402,4 +485,4 @@ def edit_paths(editions: list[Edition]) -> dict[str, str]:
     return {day_page(edition.date): edition_source(edition.date) for edition in editions}
 
 
-__all__ = ["ItemSummary", "Renderer", "SiteIndex", "edit_paths", "nav", "render_pages", "render_site"]
+__all__ = ["ItemSummary", "PageCache", "Renderer", "SiteIndex", "edit_paths", "nav", "render_pages", "render_site"]

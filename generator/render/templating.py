@@ -35,13 +35,25 @@ _WORD = "[^&<>\"'\\s\x00-\x1f\x7f-\x9f\ufeff\u202a-\u202e\u2066-\u2069]+"
 _CLEAN_RE = re.compile(f"(?:{_WORD}(?: {_WORD})*)?")
 
 
+_FIXED_RE = re.compile(r"\{\{ (L\.[a-z_]+|colon|semicolon) \}\}")
+
+
 class _Loader(PackageLoader):
-    """Package templates; ``.html`` macro files come out as one line (see module docstring)."""
+    """Package templates; ``.html`` macro files come out as one line (see module docstring).
+
+    The environment is per language, so its fixed labels (``{{ L.key }}``, ``{{ colon }}``)
+    are written into the template source, already escaped, before it is compiled: most of a
+    card's output is labels, and a constant costs nothing to render."""
+
+    def __init__(self, fixed: dict[str, str]):
+        super().__init__("generator.render", "templates")
+        self.fixed = {key: text for key, text in fixed.items() if not re.search(r"\{[{%#]|[%#]\}", text)}
 
     def get_source(self, environment, template):
         source, filename, uptodate = super().get_source(environment, template)
         if template.endswith(".html"):
             source = _LAYOUT_RE.sub("", source)
+        source = _FIXED_RE.sub(lambda m: self.fixed.get(m.group(1), m.group(0)), source)
         return source, filename, uptodate
 
 
@@ -99,8 +111,11 @@ def environment(language: str) -> Environment:
     ``semicolon`` are globals, so imported macro files need no context and are compiled once."""
     t = Labels(language)
     zh = t.language == "zh"
+    labels = _fixed_labels(t)
+    colon, semicolon = Markup("：" if zh else ": "), Markup("；" if zh else "; ")
+    fixed = {"colon": str(colon), "semicolon": str(semicolon), **{f"L.{key}": str(text) for key, text in labels.items()}}
     env = Environment(
-        loader=_Loader("generator.render", "templates"),
+        loader=_Loader(fixed),
         autoescape=True,
         finalize=_finalize,
         trim_blocks=True,
@@ -111,7 +126,7 @@ def environment(language: str) -> Environment:
         auto_reload=False,
     )
     env.filters.update(md=_md, json=_json, url=_url, part=_part, join=_join, e=_finalize, escape=_finalize)
-    env.globals.update(t=t, L=_fixed_labels(t), colon=Markup("：" if zh else ": "), semicolon=Markup("；" if zh else "; "))
+    env.globals.update(t=t, L=labels, colon=colon, semicolon=semicolon)
     return env
 
 

@@ -1,0 +1,289 @@
+"""Disposable, content-keyed caches that make a daily build cost what changed.
+
+One SQLite file (``<cache dir>/build.sqlite``) holds:
+
+* ``files``: each archive YAML file parsed and validated, as the model's JSON, with an item's
+  light summary beside it, keyed by the file's content fingerprint (its git blob hash, or
+  for files git does not know as committed, the SHA-1 of their bytes; outside a git
+  checkout, size + mtime). Keys carry a schema digest of ``Item``/``Edition``: a model
+  change misses every entry instead of reading stale shapes.
+* ``pages``: rendered Markdown per page, keyed by the hash of its input (the data handed to
+  its template, or for a day page the facts it reads).
+* ``html``: MkDocs' rendering of a page's Markdown (HTML, table of contents, title, anchors),
+  keyed by the Markdown and the targets of its links.
+
+The YAML under ``data/`` stays the only source of truth: deleting the cache changes nothing
+but the build time (a test checks that a warm build and a cold one give the same site byte
+for byte). Entries a build did not use are dropped at its end, so the cache tracks the
+archive instead of growing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .models import Edition, Item
+
+FORMAT = 1
+CACHE_ENV = "BRIEFING_CACHE_DIR"
+
+
+def schema_digest() -> str:
+    """Changes whenever the stored models' shape changes (or this cache's format)."""
+    text = json.dumps([FORMAT, Item.model_json_schema(), Edition.model_json_schema()], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def code_digest(*folders: Path) -> str:
+    """A digest of the source files (``.py`` and templates) under ``folders``."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".md", ".html")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def fingerprints(root: Path, paths: Iterable[Path]) -> dict[Path, str]:
+    """Content fingerprints of ``paths`` (files under ``root``): git blob hashes where the
+    working copy is what git has, else the SHA-1 of the bytes; outside a git checkout,
+    size + mtime."""
+    blobs = _git_blobs(root)
+    out: dict[Path, str] = {}
+    for path in paths:
+        if blobs is None:
+            stat = path.stat()
+            out[path] = f"s{stat.st_size}:{stat.st_mtime_ns}"
+            continue
+        blob = blobs.get(path.relative_to(root).as_posix())
+        out[path] = "g" + blob if blob else "h" + hashlib.sha1(path.read_bytes()).hexdigest()
+    return out
+
+
+def _git_blobs(root: Path) -> dict[str, str] | None:
+    """{path relative to ``root``: blob hash} for the files under ``root`` whose working copy
+    is what git has; None when ``root`` is not in a git checkout (or git is missing)."""
+
+    def git(*args: str) -> str | None:
+        try:
+            result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return result.stdout if result.returncode == 0 else None
+
+    if not Path(root).is_dir():
+        return None
+    listing = git("ls-files", "-s", "-z", "--", ".")
+    changed = git("ls-files", "-z", "-m", "-o", "--exclude-standard", "--", ".")  # modified or untracked
+    if listing is None or changed is None:
+        return None
+    dirty = set(changed.split("\0"))
+    blobs = {}
+    for entry in listing.split("\0"):
+        meta, tab, name = entry.partition("\t")
+        if tab and name not in dirty:
+            blobs[name] = meta.split()[1]
+    return blobs
+
+
+def default_dir() -> Path | None:
+    """``$BRIEFING_CACHE_DIR`` (empty: no cache), else ``.cache/briefing`` in the project."""
+    value = os.environ.get(CACHE_ENV)
+    if value is not None:
+        return Path(value) if value.strip() else None
+    return Path(".cache") / "briefing"
+
+
+class BuildCache:
+    """The cache database; ``BuildCache(None)`` is a cold build's: it starts empty, keeps
+    only parsed files, in a temporary database, and is gone when the build ends."""
+
+    def __init__(self, folder: Path | None, *, name: str = "build.sqlite", tables: tuple[str, ...] = ("files", "pages", "html")):
+        self.folder = Path(folder) if folder else None
+        self.schema = schema_digest()
+        self._used: dict[str, set[str]] = {table: set() for table in tables}
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.folder / name, isolation_level=None, timeout=60)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        else:  # no cache: parsed files go to a private temporary database (deleted on close),
+            # so a day's items are read back without keeping the archive in memory
+            self.db = sqlite3.connect("", isolation_level=None)
+        for table in self._used:
+            self.db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        self.db.execute("BEGIN")
+
+    # ---- generic
+
+    def get(self, table: str, key: str) -> bytes | None:
+        self._used[table].add(key)
+        if self.folder is None and table != "files":
+            return None
+        row = self.db.execute(f"SELECT value FROM {table} WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def get_many(self, table: str, keys: Iterable[str]) -> dict[str, bytes]:
+        keys = list(keys)
+        self._used[table].update(keys)
+        if not keys:
+            return {}
+        found: dict[str, bytes] = {}
+        for start in range(0, len(keys), 900):  # SQLite's bound-parameter limit
+            chunk = keys[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk).fetchall())
+        return found
+
+    def put(self, table: str, key: str, value: bytes) -> None:
+        self._used[table].add(key)
+        if self.folder is None and table != "files":
+            return  # nothing outlives a build without a cache
+        self.db.execute(f"INSERT OR REPLACE INTO {table} (key, value) VALUES (?, ?)", (key, value))
+
+    def file_key(self, kind: str, fingerprint: str) -> str:
+        return f"{kind}:{self.schema}:{fingerprint}"
+
+    def close(self, *, prune: bool = True) -> None:
+        """Commit; with ``prune``, drop what this build did not use."""
+        if self.db is None:
+            return
+        if prune and self.folder is not None:
+            for table, keys in self._used.items():
+                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+                self.db.execute("DELETE FROM keep")
+                self.db.executemany("INSERT OR IGNORE INTO keep (key) VALUES (?)", ((k,) for k in keys))
+                self.db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM keep)")
+        self.db.execute("COMMIT")
+        self.db.close()
+        self.db = None
+
+
+_session: BuildCache | None = None
+
+
+def session() -> BuildCache:
+    """The cache of the running build (one per MkDocs process), opened on first use in
+    :func:`default_dir`; ``end_session`` commits it."""
+    global _session
+    if _session is None:
+        _session = BuildCache(default_dir())
+    return _session
+
+
+def end_session(*, ok: bool) -> None:
+    """Commit the build's cache and drop unused entries; after a failure, keep it as it was."""
+    global _session
+    if _session is None:
+        return
+    cache, _session = _session, None
+    if ok:
+        cache.close(prune=True)
+    elif cache.db is not None:
+        cache.db.execute("ROLLBACK")
+        cache.db.close()
+
+
+def page_salt(settings, *folders: Path) -> str:
+    """What every rendered page depends on besides its data: the generator's code and
+    templates, and the settings (secrets and the data folder's location left out)."""
+    fixed = settings.model_dump(mode="json", exclude={"llm", "data_dir"})
+    package = Path(__file__).resolve().parent
+    return hashlib.sha256(json.dumps([code_digest(package, *folders), fixed], sort_keys=True).encode()).hexdigest()
+
+
+@contextlib.contextmanager
+def opened(folder: Path | None, *, prune: bool = True) -> Iterator[BuildCache]:
+    cache = BuildCache(folder)
+    try:
+        yield cache
+    except BaseException:
+        if cache.db is not None:
+            cache.db.execute("ROLLBACK")
+            cache.db.close()
+            cache.db = None
+        raise
+    cache.close(prune=prune)
+
+
+class CachedArchive:
+    """The archive read through the cache: every edition, a light summary of every item,
+    and one edition's items on demand (so a build holds one day of items at a time)."""
+
+    def __init__(self, root: Path, cache: BuildCache):
+        from .store import Archive
+
+        self.archive = Archive(root)
+        self.cache = cache
+        self.item_paths = list(self.archive.item_files())
+        self.edition_paths = self.archive.edition_files()
+        self.prints = fingerprints(self.archive.root, [*self.item_paths, *self.edition_paths])
+
+    def _parse(self, path: Path, model):
+        from .store import read_yaml
+
+        return model.model_validate(read_yaml(path))
+
+    def editions(self) -> list[Edition]:
+        keys = {path: self.cache.file_key("edition", self.prints[path]) for path in self.edition_paths}
+        found = self.cache.get_many("files", keys.values())
+        out = []
+        for path, key in keys.items():
+            if key in found:
+                out.append(Edition.model_validate_json(found[key]))
+            else:
+                edition = self._parse(path, Edition)
+                self.cache.put("files", key, edition.model_dump_json().encode())
+                out.append(edition)
+        return out
+
+    def summaries(self) -> dict:
+        """{item id: ItemSummary} for every item file (parsing only files not cached)."""
+        from .render.index import ItemSummary
+
+        keys = {path: self.cache.file_key("summary", self.prints[path]) for path in self.item_paths}
+        found = self.cache.get_many("files", keys.values())
+        out = {}
+        for path, key in keys.items():
+            raw = found.get(key)
+            if raw is not None:
+                item_id, title, kind, categories, contribution = json.loads(raw)
+                out[item_id] = ItemSummary(title, kind, tuple(categories), contribution)
+                self.cache.get("files", self.cache.file_key("item", self.prints[path]))  # keep its item row
+                continue
+            item = self._parse(path, Item)
+            summary = ItemSummary.of(item)
+            self.cache.put("files", self.cache.file_key("item", self.prints[path]), item.model_dump_json().encode())
+            row = [item.id, summary.title, summary.kind, list(summary.categories), summary.contribution]
+            self.cache.put("files", key, json.dumps(row, ensure_ascii=False).encode())
+            out[item.id] = summary
+        return out
+
+    def items_of(self, edition: Edition) -> dict[str, Item]:
+        """The edition's items that exist, read from the cache (the YAML when not cached)."""
+        out = {}
+        for item_id in edition.item_ids():
+            path = self.archive.item_file(item_id)
+            fp = self.prints.get(path)
+            if fp is None:
+                continue
+            key = self.cache.file_key("item", fp)
+            raw = self.cache.get("files", key)
+            item = Item.model_validate_json(raw) if raw is not None else self._parse(path, Item)
+            if raw is None:
+                self.cache.put("files", key, item.model_dump_json().encode())
+            out[item.id] = item
+        return out
+
+    def version(self, edition: Edition) -> str:
+        """A digest of the edition's file and its items' files (what a day page is made of)."""
+        digest = hashlib.sha256(self.prints.get(self.archive.edition_file(edition.date), "").encode())
+        for item_id in edition.item_ids():
+            digest.update(b"\0" + item_id.encode() + b"=" + self.prints.get(self.archive.item_file(item_id), "-").encode())
+        return digest.hexdigest()

@@ -1,0 +1,108 @@
+"""The build cache (generator.buildcache): a warm build, after one more day, gives the same
+site byte for byte as a cold build of the same data, and reuses what did not change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.buildcache import BuildCache, CachedArchive, fingerprints
+from generator.render.build import build_site
+from generator.store import Archive
+from site_data import sample_settings, synthetic_archive
+
+GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, env=GIT_ENV, check=True, capture_output=True)
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def save_day(archive: Archive, edition, items) -> None:
+    for item_id in edition.item_ids():
+        archive.save_item(items[item_id])
+    archive.save_edition(edition)
+
+
+@pytest.mark.slow
+def test_warm_build_after_a_new_day_equals_a_cold_build(tmp_path):
+    items, editions = synthetic_archive(days=6, per_day=6, start=dt.date(2025, 12, 29))
+    repo = tmp_path / "repo"
+    archive = Archive(repo / "data")
+    for edition in editions[:-1]:
+        save_day(archive, edition, items)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "archive")
+    settings = sample_settings(repo / "data")
+    cache = tmp_path / "cache"
+    build_site(settings, tmp_path / "yesterday", cache_dir=cache)
+    bundles = {p.name: p.stat().st_mtime_ns for p in (cache / "pagefind").iterdir()}
+    assert [name[:4] for name in sorted(bundles)] == ["2025", "2026"]
+
+    # the next day, as the daily run leaves it before publishing: new files and a returning
+    # item rewritten, none of it committed
+    save_day(archive, editions[-1], items)
+    returning = editions[0].item_ids()[0]
+    archive.save_item(items[returning].model_copy(update={"title": "A corrected title"}))
+    build_site(settings, tmp_path / "warm", cache_dir=cache)
+    build_site(settings, tmp_path / "cold")  # no cache at all
+
+    warm, cold = tree(tmp_path / "warm"), tree(tmp_path / "cold")
+    assert sorted(warm) == sorted(cold)
+    assert [path for path in warm if warm[path] != cold[path]] == []
+    assert "A corrected title" in cold["days/2025/2025-12-29/index.html"].decode()
+    # 2025's day pages did change (the corrected title): its bundle was indexed again ...
+    after = {p.name: p.stat().st_mtime_ns for p in (cache / "pagefind").iterdir()}
+    assert len(after) == 2 and not set(after) & {n for n in bundles if n.startswith("2025")}
+    # ... and with nothing changed, both years' bundles are reused as they are
+    build_site(settings, tmp_path / "again", cache_dir=cache)
+    assert {p.name: p.stat().st_mtime_ns for p in (cache / "pagefind").iterdir()} == after
+    assert tree(tmp_path / "again") == cold
+
+
+def test_fingerprints_follow_content_not_time(tmp_path):
+    items, editions = synthetic_archive(days=2, per_day=5)
+    repo = tmp_path / "repo"
+    archive = Archive(repo / "data")
+    for edition in editions:
+        save_day(archive, edition, items)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "archive")
+    paths = list(archive.item_files())
+    before = fingerprints(archive.root, paths)
+    assert all(fp.startswith("g") for fp in before.values())  # git blob hashes
+    os.utime(paths[0], ns=(1, 1))  # a fresh checkout's new mtimes change nothing
+    assert fingerprints(archive.root, paths) == before
+    paths[1].write_text(paths[1].read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    after = fingerprints(archive.root, paths)
+    assert after[paths[1]] != before[paths[1]] and after[paths[1]].startswith("h")
+    assert {p: f for p, f in after.items() if p != paths[1]} == {p: f for p, f in before.items() if p != paths[1]}
+
+
+def test_cached_archive_reads_back_what_the_yaml_says(tmp_path):
+    items, editions = synthetic_archive(days=3, per_day=4)
+    archive = Archive(tmp_path / "data")
+    for edition in editions:
+        save_day(archive, edition, items)
+    cache = BuildCache(tmp_path / "cache")
+    first = CachedArchive(archive.root, cache)
+    assert first.editions() == editions
+    summaries = first.summaries()
+    cache.close()
+    cache = BuildCache(tmp_path / "cache")
+    second = CachedArchive(archive.root, cache)
+    assert second.editions() == editions and second.summaries() == summaries
+    for edition in editions:
+        assert second.items_of(edition) == {i: items[i] for i in edition.item_ids()}
+    cache.close()
