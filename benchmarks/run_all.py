@@ -276,6 +276,7 @@ def readme_section(r: dict) -> str:
         "",
         table,
         "",
+        *incremental_block(),
         "### By archive size",
         "",
         sizes_table(r),
@@ -301,6 +302,14 @@ def readme_section(r: dict) -> str:
     lines += analysis(r, f)
     lines += [END]
     return "\n".join(lines) + "\n"
+
+
+def incremental_block() -> list[str]:
+    """The daily build with the cache (bench_incremental.py), when it has been measured."""
+    import bench_incremental
+
+    saved = common.load_result("incremental")
+    return [bench_incremental.section(saved), ""] if saved else []
 
 
 def analysis(r: dict, f: dict) -> list[str]:

@@ -1,0 +1,205 @@
+"""The daily build as it runs every morning: one new day on a cached archive.
+
+    python benchmarks/bench_incremental.py                  # 365 and 1825 days (+ a 10-year projection)
+    python benchmarks/bench_incremental.py --days 1825      # one size
+    python benchmarks/bench_incremental.py --update-readme  # also rewrite the README block
+
+For each size the archive (make_archive.py) is copied into a git repository holding every
+day but the last (the archive "as of yesterday", committed, as in the daily workflow's
+checkout), then, each step in a child process measured for wall time, CPU and peak RSS:
+
+1. ``briefing build --cache-dir`` with an empty cache (fills it: yesterday's build);
+2. ``briefing validate --cache-dir`` (fills the cache of valid files);
+3. the last day's files are written back, uncommitted (what ``briefing run`` leaves);
+4. ``briefing validate --cache-dir`` after one day, and ``briefing validate --all``;
+5. ``briefing build --cache-dir``: the **warm** build;
+6. ``briefing build --no-cache``: the **cold** build of the same data; its site is compared
+   with the warm one file by file (they must be byte-identical).
+
+The 10-year projection extends the line through the two sizes measured (time and memory
+grow linearly with the archive here: every cost is per file or per page).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+import make_archive  # noqa: E402
+
+SIZES = (365, 1825)
+TEN_YEARS = 3650
+TARGETS = {  # issue 13's acceptance, on 2 cores
+    "cold": ("5-year cold build (no cache)", 45.0, "s"),
+    "cold_rss": ("5-year cold build, peak memory", 600 * common.MB, "bytes"),
+    "warm": ("5-year warm build after one new day", 15.0, "s"),
+    "validate_warm": ("`briefing validate` after one new day, 5 years", 2.0, "s"),
+    "validate_all": ("`briefing validate --all`, 5 years", 10.0, "s"),
+}
+START, END = "<!-- incremental:start -->", "<!-- incremental:end -->"
+GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+
+
+def briefing(*args: str, data: Path, cwd: Path) -> common.Measured:
+    code = "import sys; from generator.cli import main; sys.exit(main(sys.argv[1:]))"
+    env = common.clean_env(BRIEFING_DATA_DIR=str(data), **GIT_ENV)
+    return common.python_child(["-c", code, *args], cwd=cwd, env=env).check("briefing " + " ".join(args))
+
+
+def last_day_files(data: Path) -> list[Path]:
+    """The newest edition's file and the item files no earlier edition lists."""
+    from generator.store import Archive
+
+    archive = Archive(data)
+    editions = archive.load_editions()
+    earlier = {i for e in editions[:-1] for i in e.item_ids()}
+    newest = editions[-1]
+    return [archive.edition_file(newest.date)] + [archive.item_file(i) for i in newest.item_ids() if i not in earlier]
+
+
+def tree_digest(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def step(m: common.Measured) -> dict:
+    return {"wall": round(m.wall, 3), "cpu": round(m.cpu, 3), "max_rss": m.max_rss}
+
+
+def run(days: int, progress=print) -> dict:
+    source, manifest = make_archive.ensure_archive(days, progress=progress)
+    work = common.cache_dir() / f"incremental-{days}"
+    shutil.rmtree(work, ignore_errors=True)
+    repo, data, cache = work / "repo", work / "repo" / "data", work / "cache"
+    shutil.copytree(source, data)
+    newest = {p.relative_to(data): p.read_bytes() for p in last_day_files(data)}
+    for relative in newest:
+        (data / relative).unlink()
+    env = {**os.environ, **GIT_ENV}
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "archive"]):
+        subprocess.run(["git", *command], cwd=repo, env=env, check=True, capture_output=True)
+    progress(f"{days} days: yesterday's build (empty cache) ...")
+    out = {"days": days, "items": manifest["items"], "uptime_before": os.getloadavg()}
+    out["fill"] = step(briefing("build", "--site-dir", str(work / "site-yesterday"), "--cache-dir", str(cache), data=data, cwd=common.ROOT))
+    briefing("validate", "--cache-dir", str(cache), data=data, cwd=repo)
+    for relative, content in newest.items():  # the new day, as `briefing run` leaves it
+        (data / relative).parent.mkdir(parents=True, exist_ok=True)
+        (data / relative).write_bytes(content)
+    progress(f"{days} days: validate after one day, validate --all ...")
+    out["validate_warm"] = step(briefing("validate", "--cache-dir", str(cache), data=data, cwd=repo))
+    out["validate_all"] = step(briefing("validate", "--all", data=data, cwd=repo))
+    progress(f"{days} days: warm build ...")
+    out["warm"] = step(briefing("build", "--site-dir", str(work / "site-warm"), "--cache-dir", str(cache), data=data, cwd=common.ROOT))
+    progress(f"{days} days: cold build ...")
+    out["cold"] = step(briefing("build", "--site-dir", str(work / "site-cold"), "--no-cache", data=data, cwd=common.ROOT))
+    warm, cold = tree_digest(work / "site-warm"), tree_digest(work / "site-cold")
+    out["identical"] = warm == cold
+    out["differing"] = sorted(p for p in set(warm) | set(cold) if warm.get(p) != cold.get(p))[:10]
+    out["cache_bytes"] = common.du(cache)
+    out["uptime_after"] = os.getloadavg()
+    progress(f"  cold {out['cold']['wall']:.1f} s, warm {out['warm']['wall']:.1f} s, identical: {out['identical']}")
+    return out
+
+
+def project(by_days: dict[int, dict], key: str, field: str, days: int = TEN_YEARS) -> float | None:
+    """The value at ``days`` on the line through the two largest sizes measured."""
+    sizes = sorted(by_days)
+    if len(sizes) < 2:
+        return None
+    (d1, r1), (d2, r2) = (sizes[-2], by_days[sizes[-2]]), (sizes[-1], by_days[sizes[-1]])
+    v1, v2 = r1[key][field], r2[key][field]
+    return v2 + (v2 - v1) * (days - d2) / (d2 - d1)
+
+
+def section(result: dict) -> str:
+    by_days = {int(d): r for d, r in result["sizes"].items()}
+    five = by_days.get(1825)
+    fmt = lambda value, unit: common.fmt_seconds(value) if unit == "s" else common.fmt_bytes(value)  # noqa: E731
+    lines = [START, "### Daily build with the cache (one new day)", ""]
+    if five:
+        rows = []
+        for key, (label, target, unit) in TARGETS.items():
+            measured = five["cold"]["max_rss"] if key == "cold_rss" else five[key]["wall"]
+            cpu = "" if key == "cold_rss" else f" (CPU {common.fmt_seconds(five[key]['cpu'])})"
+            rows.append([label, fmt(measured, unit) + cpu, "≤ " + fmt(target, unit), "**pass**" if measured <= target else "**FAIL**"])
+        rows.append(["warm build's site == cold build's, byte for byte (5 years)", "yes" if five["identical"] else "NO", "yes",
+                     "**pass**" if five["identical"] else "**FAIL**"])
+        lines += [common.table(["figure", "measured", "target", "result"], rows), ""]
+    header = ["days", "items", "cold build (wall / CPU / peak)", "warm build (wall / CPU / peak)", "validate, one new day",
+              "validate --all", "cache on disk", "warm site == cold"]
+    rows = []
+    for days, r in sorted(by_days.items()):
+        rows.append([
+            f"{days:,}", f"{r['items']:,}",
+            f"{common.fmt_seconds(r['cold']['wall'])} / {common.fmt_seconds(r['cold']['cpu'])} / {common.fmt_bytes(r['cold']['max_rss'])}",
+            f"{common.fmt_seconds(r['warm']['wall'])} / {common.fmt_seconds(r['warm']['cpu'])} / {common.fmt_bytes(r['warm']['max_rss'])}",
+            common.fmt_seconds(r["validate_warm"]["wall"]), common.fmt_seconds(r["validate_all"]["wall"]),
+            common.fmt_bytes(r["cache_bytes"]), "yes" if r["identical"] else "NO",
+        ])
+    if len(by_days) >= 2:
+        p = lambda key, field="wall": project(by_days, key, field)  # noqa: E731
+        rows.append([f"{TEN_YEARS:,} (projected)", "",
+                     f"{common.fmt_seconds(p('cold'))} / {common.fmt_seconds(p('cold', 'cpu'))} / {common.fmt_bytes(p('cold', 'max_rss'))}",
+                     f"{common.fmt_seconds(p('warm'))} / {common.fmt_seconds(p('warm', 'cpu'))} / {common.fmt_bytes(p('warm', 'max_rss'))}",
+                     common.fmt_seconds(p("validate_warm")), common.fmt_seconds(p("validate_all")), "", ""])
+    lines += [common.table(header, rows), ""]
+    loads = ", ".join(f"{d} days {r['uptime_before'][0]:.1f} → {r['uptime_after'][0]:.1f}" for d, r in sorted(by_days.items()))
+    machine = result["machine"]
+    lines += [
+        f"`python benchmarks/bench_incremental.py`: the archive minus its last day is committed to a git repository and "
+        f"built with an empty cache (`.cache/briefing`: parsed archive, rendered pages, MkDocs' conversions, each year's "
+        f"Pagefind bundle, files found valid); then the last day's files are written back uncommitted, as `briefing run` "
+        f"leaves them, and validated and built again with the cache (warm), and once more with `--no-cache` (cold). "
+        f"Each figure is one run of the command in a child process. Measured {machine['date']} on {machine['cpus']} cores "
+        f"shared with other agents' test suites (1-minute load average before → after each size: {loads}); wall times are "
+        f"inflated by that load, CPU times less so. The 10-year row extends the line through the two sizes.",
+        "",
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def update_readme(block: str) -> Path:
+    """Replace the block between the markers in README.md (or PERFORMANCE.md if it exists)."""
+    target = common.ROOT / "PERFORMANCE.md"
+    if not target.exists() or START not in target.read_text(encoding="utf-8"):
+        target = common.ROOT / "README.md"
+    text = target.read_text(encoding="utf-8")
+    if START in text:
+        before, rest = text.split(START, 1)
+        text = before + block + rest.split(END, 1)[1]
+    else:
+        anchor = "### By archive size"
+        text = text.replace(anchor, block + "\n\n" + anchor, 1)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--days", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--reuse", action="store_true", help="reuse the saved measurements")
+    parser.add_argument("--update-readme", action="store_true", help="rewrite the README block between the incremental markers")
+    args = parser.parse_args(argv)
+    saved = common.load_result("incremental") if args.reuse else None
+    if saved is None:
+        sizes = {str(days): run(days) for days in args.days}
+        common.save_result("incremental", {"sizes": sizes})
+        saved = common.load_result("incremental")
+    block = section(saved)
+    print(block)
+    if args.update_readme:
+        print(f"\nrewritten: {update_readme(block)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
