@@ -1,7 +1,8 @@
 """The command line: the only place that prints, exits, and turns errors into messages.
 
 Exit codes of ``briefing run``: 0 published, 3 published but degraded (a source failed or a
-fallback stood in), 4 nothing published (no items); 1 an error, 2 bad settings or arguments.
+fallback stood in), 4 nothing published (no items, or the day's stored edition is better and
+stays): nothing under data/ changed; 1 an error, 2 bad settings or arguments.
 """
 
 from __future__ import annotations
@@ -102,16 +103,29 @@ def cmd_run(args: argparse.Namespace) -> int:
                 day, settings, http, now=now, llm_client=llm_client, progress=progress,
                 replay=_shown_path(args.replay) if manifest else None, shown=shown,
                 scrub=(lambda text: text.replace(server_url, "<replay>")) if manifest else (lambda text: text),
+                force=args.force,
             )
     edition = result.edition
     for report in edition.sources:
         progress(f"source {report.source}: {report.status}" + (f", fallback {report.fallback}" if report.fallback else ""))
+    if result.refused:
+        print(_refusal(day, result, settings.data_dir))
+        return EXIT_EMPTY
     changed = len(result.written)
     print(f"{day}: {edition.status}, {len(edition.item_ids())} items listed, {changed} files changed under {settings.data_dir}")
     code = {"published": EXIT_PUBLISHED, "degraded": EXIT_DEGRADED, "empty": EXIT_EMPTY}[edition.status]
     if code == EXIT_DEGRADED and args.ok_if_degraded:
         return EXIT_PUBLISHED
     return code
+
+
+def _refusal(day: dt.date, result, data_dir: Path) -> str:
+    stored = result.stored
+    if stored is None:
+        return f"{day}: nothing published ({result.refused}); nothing under {data_dir} changed"
+    kept = f"{stored.status}, {len(stored.item_ids())} items"
+    hint = "" if not result.edition.item_ids() else "; --force replaces it"
+    return f"{day}: nothing published: the stored edition ({kept}) stays: {result.refused}; nothing under {data_dir} changed{hint}"
 
 
 def _shown_path(path: str) -> str:
@@ -183,6 +197,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--date", type=_date, help="the edition's day, YYYY-MM-DD (default: today UTC, or the replay's day)")
     run.add_argument("--replay", metavar="MANIFEST", help="serve recorded payloads from this manifest on loopback instead of the network")
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    run.add_argument("--force", action="store_true",
+                     help="replace the day's stored edition even by one with fewer items or a lower status (never by an empty one)")
     run.add_argument("--ok-if-degraded", action="store_true", help="exit 0 instead of 3 when a source failed but an edition was published")
     run.set_defaults(func=cmd_run)
 

@@ -68,3 +68,26 @@ def status_of(reports: list[SourceReport], has_items: bool) -> str:
     if any(r.status in ("failed", "degraded") for r in reports):
         return "degraded"
     return "published"
+
+
+# Worst last: a re-run may keep or improve a day's status, never lower it unasked.
+STATUS_RANK = {"published": 0, "degraded": 1, "empty": 2}
+
+
+def why_not_replace(new: Edition, stored: Edition | None) -> str | None:
+    """Why ``new`` must not replace the day's ``stored`` edition, or None when it may.
+
+    A re-run after an outage would otherwise overwrite a published day with a poorer one:
+    fewer listed items, or a lower status (published -> degraded -> empty).
+    """
+    if not new.item_ids():
+        return "this run lists no item"
+    if stored is None:
+        return None
+    reasons = []
+    if STATUS_RANK[new.status] > STATUS_RANK[stored.status]:
+        reasons.append(f"this run would lower its status from {stored.status} to {new.status}")
+    fewer, before = len(new.item_ids()), len(stored.item_ids())
+    if fewer < before:
+        reasons.append(f"this run would list {fewer} items instead of {before}")
+    return "; ".join(reasons) or None

@@ -16,11 +16,20 @@ from .verify import Verified
 _TEXT_PRIORITY = ["arxiv-api", "github-search", "hf-trending-models", "arxiv-rss", "hf-daily-papers", "github-trending"]
 
 
-def group_by_id(candidates: list[Candidate]) -> dict[str, list[Candidate]]:
+def group_by_id(candidates: list[Candidate], aliases: dict[str, str] | None = None) -> dict[str, list[Candidate]]:
+    """Candidates by identity; one seen under a renamed repo's or model's former id (``aliases``:
+    former id -> current id) joins the current one."""
+    aliases = aliases or {}
     groups: dict[str, list[Candidate]] = {}
     for candidate in candidates:
-        groups.setdefault(candidate.id, []).append(candidate)
+        groups.setdefault(aliases.get(candidate.id, candidate.id), []).append(candidate)
     return groups
+
+
+def with_aliases(item: Item, item_id: str, former: list[str]) -> Item:
+    """``item`` under its current id ``item_id``, remembering the ids it was seen under before."""
+    aliases = sorted((set(item.aliases) | set(former) | {item.id}) - {item_id})
+    return item.model_copy(update={"id": item_id, "aliases": aliases})
 
 
 def _sightings(candidates: list[Candidate], day: dt.date) -> list[Sighting]:
@@ -74,6 +83,7 @@ def merge_item(existing: Item | None, verified: Verified, candidates: list[Candi
         summary, published = existing.summary or summary, existing.published
     item = Item(
         id=existing.id if existing else record.id,
+        aliases=list(existing.aliases) if existing else [],
         kind=record.kind,
         title=record.title,
         url=record.url,

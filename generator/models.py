@@ -137,6 +137,7 @@ class Commentary(Strict):
 
 class Item(Strict):
     id: str  # "arxiv:2604.26904", "github:owner/repo", "hf:org/model"
+    aliases: list[str] = Field(default_factory=list)  # former ids of a renamed repo/model; sightings under them merge here
     kind: Kind
     title: str
     url: str

@@ -31,9 +31,11 @@ LOOKUP_KIND = {"arxiv_api": "paper", "github_api": "repo", "huggingface": "model
 
 @dataclass
 class RunResult:
-    edition: Edition
+    edition: Edition  # the edition this run assembled (not stored when ``refused``)
     written: list[str] = field(default_factory=list)  # data-relative paths that changed
     dropped: dict[str, str] = field(default_factory=dict)
+    refused: str | None = None  # why nothing was stored (the day's stored edition, if any, stands)
+    stored: Edition | None = None  # the day's edition on disk before the run
 
     @property
     def status(self) -> str:
@@ -149,23 +151,37 @@ def run(
     replay: str | None = None,
     shown: Settings | None = None,
     scrub: Callable[[str], str] = lambda text: text,
+    force: bool = False,
 ) -> RunResult:
     """Run one day. ``shown``/``scrub`` keep replay-only details (the loopback server's
-    random port) out of the stored data, so replays are byte-identical."""
+    random port) out of the stored data, so replays are byte-identical.
+
+    Nothing is stored when the day has no item to list, or when the day's stored edition is
+    better (more items, a higher status) and ``force`` is not set: a failed re-run must
+    never lose a published day. Then ``refused`` says why and nothing under data/ changed."""
     archive = Archive(settings.data_dir)
     archive.clean_temp_files()
     fetched = collect(http, settings, day, progress)
     candidates: list[Candidate] = [c for f in fetched for c in f.candidates]
-    all_groups = merge.group_by_id(candidates)
+    all_groups = merge.group_by_id(candidates, archive.aliases())
     groups = shortlist(all_groups, settings)
     progress(f"verify: {len(groups)} shortlisted of {len(all_groups)} identities from {len(candidates)} candidates")
     outcome = verify.verify(groups, lookups(http, settings, shown), now)
 
     items: dict[str, Item] = {}
     day_signals: dict[str, dict[str, float]] = {}
+    former: dict[str, list[str]] = {}  # current id -> the ids it was seen under today (renames)
+    for seen_as, current in sorted(outcome.renamed.items()):
+        former.setdefault(current, []).append(seen_as)
     for item_id, verified in outcome.verified.items():
-        source_group = groups.get(item_id) or groups[verified.candidate.id]
-        item = merge.merge_item(archive.load_item(item_id), verified, source_group, day)
+        olds = former.get(item_id, [])
+        source_group = groups.get(item_id, []) + [c for old in olds for c in groups[old]]
+        # A repo stored before its rename was noticed: the new item starts from its history.
+        # (Its file stays: earlier editions name it.)
+        existing = archive.load_item(item_id) or next(filter(None, map(archive.load_item, olds)), None)
+        item = merge.merge_item(existing, verified, source_group, day)
+        if olds or (existing and existing.id != item_id):
+            item = merge.with_aliases(item, item_id, olds)
         classify.apply(item, settings.taxonomy, settings.profile)
         items[item.id] = item
         day_signals[item.id] = merge.signals(source_group)
@@ -183,16 +199,6 @@ def run(
     edition = edition_mod.build(day, items, entries, reports, settings)
     edition.replay = replay
     listed = {i: items[i] for i in edition.item_ids()}
-
-    stored = archive.load_edition(day)
-    if stored is not None:  # a re-run: day-level text (perhaps edited by a human) carries over
-        edition.judgment, edition.ideas = stored.judgment, stored.ideas
-        edition.needs_llm, edition.commentary_notes = stored.needs_llm, stored.commentary_notes
-    history = [e for e in (archive.load_edition(day - dt.timedelta(days=n)) for n in range(1, 8)) if e]
-    use_llm = llm_client is not None and llm_configured(settings)
-    progress(f"commentary: {len(listed)} items" + (f" with {settings.llm.model}" if use_llm else " (extractive)"))
-    write_commentary(list(listed.values()), edition, history, settings, llm_client, day)
-
     edition.stats = RunStats(
         candidates=len(candidates),
         shortlisted=len(groups),
@@ -202,7 +208,19 @@ def run(
         new_items=sum(1 for item in listed.values() if item.first_seen() == day),
         returning_items=sum(1 for item in listed.values() if item.first_seen() < day),
     )
-    return RunResult(edition=edition, written=store(archive, listed, edition), dropped=outcome.dropped)
+
+    stored = archive.load_edition(day)
+    refused = edition_mod.why_not_replace(edition, stored)
+    if refused and (not force or not listed):  # checked before commentary: no LLM spend on it
+        return RunResult(edition=edition, dropped=outcome.dropped, refused=refused, stored=stored)
+    if stored is not None:  # a re-run: day-level text (perhaps edited by a human) carries over
+        edition.judgment, edition.ideas = stored.judgment, stored.ideas
+        edition.needs_llm, edition.commentary_notes = stored.needs_llm, stored.commentary_notes
+    history = [e for e in (archive.load_edition(day - dt.timedelta(days=n)) for n in range(1, 8)) if e]
+    use_llm = llm_client is not None and llm_configured(settings)
+    progress(f"commentary: {len(listed)} items" + (f" with {settings.llm.model}" if use_llm else " (extractive)"))
+    write_commentary(list(listed.values()), edition, history, settings, llm_client, day)
+    return RunResult(edition=edition, written=store(archive, listed, edition), dropped=outcome.dropped, stored=stored)
 
 
 def store(archive: Archive, items: dict[str, Item], edition: Edition) -> list[str]:

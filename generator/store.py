@@ -152,6 +152,20 @@ class Archive:
                 items[item.id] = item
             return items
 
+    def aliases(self) -> dict[str, str]:
+        """Former id -> current id of every renamed repo and model (papers are never renamed).
+
+        Read from the items' ``aliases:`` lists; a file without one is not parsed."""
+        found: dict[str, str] = {}
+        for kind in ("repo", "model"):
+            folder = self.items_dir / kind
+            for path in sorted(folder.rglob("*.yaml")) if folder.exists() else []:
+                if path.name.startswith(TMP_PREFIX) or "\naliases:" not in path.read_text(encoding="utf-8"):
+                    continue
+                item = Item.model_validate(read_yaml(path))
+                found.update({alias: item.id for alias in item.aliases})
+        return found
+
     # ---- editions
     def load_edition(self, day: dt.date) -> Edition | None:
         path = self.edition_file(day)

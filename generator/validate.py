@@ -271,6 +271,10 @@ def _check_item(item: Item, path: Path, items_dir: Path, shown: str, source: _So
         faults.append(Fault(shown, source.line(("id",)), "id", str(exc)))
     if item.kind != {"arxiv": "paper", "github": "repo", "hf": "model"}.get(item.id.split(":", 1)[0]):
         faults.append(Fault(shown, source.line(("kind",)), "kind", f"kind {item.kind} does not fit id {item.id}"))
+    for index, alias in enumerate(item.aliases):
+        if alias == item.id or alias.split(":", 1)[0] != item.id.split(":", 1)[0]:
+            faults.append(Fault(shown, source.line(("aliases", index)), f"aliases[{index}]",
+                                f"{alias} cannot be a former id of {item.id} (same prefix, another name); fix or remove it"))
     return faults
 
 

@@ -52,6 +52,7 @@ class Outcome:
     dropped: dict[str, str] = field(default_factory=dict)  # id -> reason
     lookup_errors: list[str] = field(default_factory=list)
     failed_lookups: dict[str, int] = field(default_factory=dict)  # kind -> items whose look-up failed
+    renamed: dict[str, str] = field(default_factory=dict)  # id seen -> id the authority answers under
 
     def failed(self, kind: str, count: int = 1) -> None:
         self.failed_lookups[kind] = self.failed_lookups.get(kind, 0) + count
@@ -140,7 +141,9 @@ def _verify_one(item_id: str, name: str, candidate: Candidate, kind: str, lookup
     if authority is None:
         outcome.dropped[item_id] = f"{AUTHORITY[kind]} does not know {name} ({url})"
         return
-    outcome.verified[authority.id if authority.id != item_id else item_id] = _confirmed(candidate, authority, AUTHORITY[kind], url, now)
+    if authority.id != item_id:  # renamed (GitHub and HF follow renames): filed under the current name
+        outcome.renamed[item_id] = authority.id
+    outcome.verified.setdefault(authority.id, _confirmed(candidate, authority, AUTHORITY[kind], url, now))
 
 
 def _verify_papers(pending: dict[str, Candidate], lookups: Lookups, now: dt.datetime, outcome: Outcome) -> None:

@@ -111,3 +111,31 @@ def make_http(handler: Callable[[httpx.Request], httpx.Response], policies: dict
     """An ``Http`` over a MockTransport, with a fake clock so waits cost nothing."""
     client = httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=True)
     return Http(client, policies or {}, clock=clock or FakeClock(), **options)
+
+
+REPLAY_MANIFEST = Path(__file__).resolve().parent / "fixtures" / "replay" / "2026-04-30.yaml"
+
+
+def replay_manifest_variant(folder: Path, *, drop: tuple[str, ...] = (), routes: tuple[dict, ...] = ()) -> Path:
+    """A copy of the README's replay manifest in ``folder`` (file paths made absolute), without
+    the routes whose path is in ``drop`` and with ``routes`` added first (so they win)."""
+    import yaml
+
+    manifest = yaml.safe_load(REPLAY_MANIFEST.read_text(encoding="utf-8"))
+    kept = [{**r, "file": str((REPLAY_MANIFEST.parent / r["file"]).resolve())} for r in manifest["routes"] if r["path"] not in drop]
+    manifest["routes"] = [*routes, *kept]
+    path = Path(folder) / f"manifest-{len(list(Path(folder).glob('manifest-*.yaml')))}.yaml"
+    path.write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def briefing_cli(*args: str, data_dir: Path, env: dict[str, str] | None = None):
+    """``briefing <args>`` in a subprocess on ``data_dir``, with none of the caller's BRIEFING_* overrides."""
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFING_") and k not in ("GITHUB_TOKEN", "HF_TOKEN")}
+    clean.update({"BRIEFING_DATA_DIR": str(data_dir), **(env or {})})
+    return subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=REPLAY_MANIFEST.parents[3], env=clean,
+                          capture_output=True, text=True, timeout=300)

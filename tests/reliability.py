@@ -392,12 +392,14 @@ class Outcome:
     code: int
     stdout: str
     stderr: str
-    edition: Edition | None
+    edition: Edition | None  # the day's edition on disk after the run
     http: ObservedHttp | None
     seconds: float
+    assembled: Edition | None = None  # the edition the run built, stored or not (exit 4 stores nothing)
 
     def report(self, source: str):
-        return next(r for r in self.edition.sources if r.source == source) if self.edition else None
+        edition = self.assembled or self.edition
+        return next(r for r in edition.sources if r.source == source) if edition else None
 
     def waited(self, source: str) -> float:
         tally = self.http.tallies.get(source) if self.http else None
@@ -426,11 +428,15 @@ def run_day(frame: Frame, services: Services, folder: Path, data_dir: Path, monk
 
     if hasattr(pipeline, "SHORTLIST_FACTOR"):
         monkeypatch.setattr(pipeline, "SHORTLIST_FACTOR", 10_000)
+    results: list = []
+    real_run = pipeline.run
+    monkeypatch.setattr(pipeline, "run", lambda *args, **kwargs: results.append(real_run(*args, **kwargs)) or results[-1])
     services.load(frame.routes)
     config = write_config(frame, services, folder, data_dir)
     started = time.monotonic()
     code, out, err, http = run_cli(["--config", str(config), "run", "--date", frame.day.isoformat(), *extra_args], monkeypatch)
-    return Outcome(code, out, err, Archive(data_dir).load_edition(frame.day), http, time.monotonic() - started)
+    assembled = results[-1].edition if results else None
+    return Outcome(code, out, err, Archive(data_dir).load_edition(frame.day), http, time.monotonic() - started, assembled)
 
 
 # =========================================================================== fixtures

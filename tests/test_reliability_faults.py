@@ -10,19 +10,22 @@ without waiting) and checks:
   (bounded retries) and the wait the server asked for;
 * the day's verification numbers;
 * the other day's files: its edition byte-identical, items only gained today's sightings,
-  everything validates, no temp file left.
+  everything validates, no temp file left; with exit 4 nothing under data/ changed at all;
+* bounded retries as the servers saw them: no URL was asked more than 1 + MAX_RETRIES times.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 
 import pytest
 
 from reliability import (
     ENDPOINTS,
     FAULTS,
+    MAX_RETRIES,
     PRIOR_DAY,
     exit_text,
     healthy_frame,
@@ -40,11 +43,11 @@ from reliability import (
 
 
 def observed_text(scenario, outcome, ep, facts) -> str:
-    if outcome.edition is None:
-        return f"{exit_text(outcome.code)}; no edition written"
+    if outcome.assembled is None:
+        return f"{exit_text(outcome.code)}; no edition assembled"
     parts = [exit_text(outcome.code)]
     everything = scenario.params["fault"] in ("refused-all", "empty-all")
-    shown = [r.source for r in outcome.edition.sources] if everything else list(dict.fromkeys([ep.source, *scenario.params["expect"].get("status", {})]))
+    shown = [r.source for r in outcome.assembled.sources] if everything else list(dict.fromkeys([ep.source, *scenario.params["expect"].get("status", {})]))
     parts.append("; ".join(report_text(outcome.report(s)) for s in shown))
     if not everything:
         report = outcome.report(ep.source)
@@ -57,9 +60,9 @@ def observed_text(scenario, outcome, ep, facts) -> str:
         if note:
             note = re.sub(r"http://127\.0\.0\.1:\d+([^\s?]*?)(\?\S*?)?(?=:\s)", lambda m: "<host>" + m[1] + ("?…" if m[2] else ""), note)
             parts.append(f"{source} note: \"{note if len(note) <= 140 else note[:139] + '…'}\"")
-    stats = outcome.edition.stats
+    stats = outcome.assembled.stats
     if outcome.code == 4:
-        parts.append(f"the day's edition is stored with status `{outcome.edition.status}` and {len(outcome.edition.item_ids())} entries")
+        parts.append("nothing stored: data/ unchanged" if facts["unchanged"] else "DATA CHANGED")
     parts.append(f"items {stats.verified} verified / {stats.partial} partial / {stats.dropped} dropped")
     parts.append("other day untouched" if not facts["problems"] else "PROBLEMS: " + "; ".join(facts["problems"]))
     return "; ".join(parts)
@@ -77,8 +80,9 @@ def test_fault(scenario, services, prior_archive, tmp_path, monkeypatch, request
 
     outcome = run_day(frame, services, tmp_path, data_dir, monkeypatch)
 
-    edition = outcome.edition
+    edition = outcome.assembled  # exit 4 stores nothing: what the run built, and reported
     report = outcome.report(ep.source)
+    asked = Counter((name, path, query) for name, server in services.servers.items() for path, query in server.requests)
     problems = undisturbed(before, data_dir, today=frame.day)
     problems += invalid_written(before, data_dir)
     problems += [f"temp file left: {p}" for p in temp_files(data_dir)]
@@ -96,6 +100,8 @@ def test_fault(scenario, services, prior_archive, tmp_path, monkeypatch, request
         "mirror_requests": services.count("hf_mirror", "/api/feed"),
         "problems": problems,
         "seconds": round(outcome.seconds, 2),
+        "unchanged": snapshot(data_dir) == before,
+        "most_asked": max(asked.values(), default=0),
     }
     record(scenario, request.node.nodeid, observed_text(scenario, outcome, ep, facts), **facts)
 
@@ -114,10 +120,11 @@ def test_fault(scenario, services, prior_archive, tmp_path, monkeypatch, request
         assert facts["candidates"][source] == count, (source, facts["candidates"])
     for source, text in expect.get("notes", {}).items():
         assert any(text in note for note in outcome.report(source).notes), outcome.report(source).notes
-    if expect["exit"] == 4:  # nothing published: the day is recorded as empty, with its source report
+    if expect["exit"] == 4:  # nothing published: the run found no item, and nothing under data/ changed
         assert edition.status == "empty" and edition.item_ids() == []
-    # bounded: no source ever asks more than 3 times per request it means to make
-    assert all(r.retries <= 2 * max(1, r.requests) for r in edition.sources)
+        assert facts["unchanged"] and outcome.edition is None
+    # bounded, as the servers saw it: no URL is asked more than 1 + MAX_RETRIES times
+    assert facts["most_asked"] <= MAX_RETRIES + 1, [(key, n) for key, n in asked.items() if n > MAX_RETRIES + 1]
     # the day the archive already held is untouched, the archive is valid
     assert problems == []
     assert before[f"briefings/{PRIOR_DAY:%Y}/{PRIOR_DAY}.yaml"] == (data_dir / f"briefings/{PRIOR_DAY:%Y}/{PRIOR_DAY}.yaml").read_bytes()

@@ -746,8 +746,9 @@ def test_daily_nothing_published_ends_without_deploy(github, fixture_internet, g
     assert build.step("empty").outcome == "failure" and "::error title=nothing published::" in build.step("empty").log
     assert build.result == "failure"
     assert jobs["deploy"].result == "skipped" and player.deployments == []
-    # What the run did record (the empty edition, its source reports) is validated and kept.
-    assert github.log()[0] == f"data: briefing {DAY}"
+    # Nothing published means nothing under data/ changed: nothing to commit.
+    assert "nothing to commit" in build.step("publish").log
+    assert github.log() == ["initial"]
 
 
 def test_daily_rejects_a_malformed_backfill_date(github, fixture_internet, git_env):
