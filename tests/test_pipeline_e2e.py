@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 import httpx
-import pytest
 import yaml
 
 from conftest import REPLAY_DAY, ROOT, payload
@@ -80,12 +80,24 @@ def test_replay_is_byte_identical_on_a_second_run(tmp_path):
     assert b"127.0.0.1" not in b"".join(snapshot.values())
 
 
-def test_committed_archive_matches_the_replay():
-    """The data/ shipped in the repo is exactly what the README's first command writes."""
-    shipped = ROOT / "data" / "briefings" / "2026" / "2026-04-30.yaml"
-    if not shipped.exists():
-        pytest.skip("no recorded day committed yet")
+def files_under(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_committed_archive_matches_the_replay(tmp_path):
+    """The data/ shipped in the repo is what the README's first command leaves: replaying the
+    recorded day into a copy of it changes no file, byte for byte (``git status`` stays clean)."""
+    shipped = files_under(ROOT / "data")
+    assert "briefings/2026/2026-04-30.yaml" in shipped
     assert validate(ROOT / "data", shown_root=ROOT) == []
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFING_")}
+    result = briefing("run", "--replay", str(REPLAY_DAY.relative_to(ROOT)), "--quiet", env={**env, "BRIEFING_DATA_DIR": str(copy)})
+    assert result.returncode == 3, result.stdout + result.stderr  # degraded: RSS and the HF API were not recorded
+    replayed = files_under(copy)
+    changed = sorted(k for k in shipped.keys() | replayed.keys() if shipped.get(k) != replayed.get(k))
+    assert changed == [], f"the replay changes {changed}: run the README's first command and commit data/"
 
 
 def derived_hf_entry_for(rss_candidate) -> bytes:
