@@ -9,6 +9,7 @@ page's "edit" button opens the edition's YAML: edit_uri is <repo>/edit/<branch>/
 """
 
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import mkdocs_gen_files
 
@@ -16,6 +17,17 @@ from generator import buildcache, settings as settings_mod
 from generator.render.feeds import feeds_of
 from generator.render.index import SiteIndex
 from generator.render.pages import PageCache, edit_paths, render_pages
+
+
+def feeds_sitemap(feed_paths: list[str], site_url: str) -> str:
+    """A sitemap of the feeds, in their folder. Material fetches ``sitemap.xml`` beside every
+    ``<link rel="alternate">`` of a page's head, as if each were a translation of the site
+    (squidfunk/mkdocs-material#8576): for the feed links that is feeds/sitemap.xml, a 404 on
+    every page without this file. A sitemap may list the URLs of its own folder: the feeds."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    urls = "".join(f"<url><loc>{escape(base + path)}</loc></url>" for path in sorted(feed_paths))
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
+
 
 settings = settings_mod.load()
 cache = buildcache.session()
@@ -32,7 +44,9 @@ def write(path: str, text: str) -> None:
 
 for path, text in render_pages(index, source.items_of, cache=pages, version=source.version):
     write(path, text)
-for path, text in feeds_of(index).items():
+feeds = feeds_of(index)
+feeds["feeds/sitemap.xml"] = feeds_sitemap(list(feeds), settings.site.url)
+for path, text in feeds.items():
     write(path, text)
 for path, source_file in edit_paths(editions).items():
     mkdocs_gen_files.set_edit_path(path, "../" + source_file)

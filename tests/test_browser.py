@@ -1,8 +1,11 @@
 """The built site in a real browser: headless Debian Chromium driven by Playwright.
 
 The site is served on loopback under a sub-path (/ai-briefing/, as on GitHub Pages), every
-request elsewhere is aborted. Screenshots go to artifacts/screenshots/ (gitignored).
-Without Chromium the test skips, except in CI (CI=true), where it fails.
+request elsewhere is aborted. Every page visited must log no console error, throw no
+uncaught error and have no request fail or answer an HTTP error (which catches a request
+leaving loopback too: it is aborted); ``test_the_page_check_catches_...`` shows the check bites.
+Screenshots go to artifacts/screenshots/ (gitignored). Without Chromium or Playwright the tests
+skip, except under CI (CI=true), where they fail (tools_util.missing).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import pytest
 
 from generator.render.build import build_site
 from site_data import HOSTILE_TITLE, REPO, sample_settings, write_archive
+from tools_util import missing
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -40,14 +44,25 @@ def _require_browser():
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        reason = "playwright is not installed"
-    else:
-        if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
-            return
-        reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+        missing("playwright is not installed: `pip install -e '.[test]'`")
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        missing(f"Chromium not found at {CHROMIUM}: `sudo apt-get install chromium` (or set CHROMIUM_PATH)")
+
+
+def watch(page) -> list[str]:
+    """Every console error, uncaught page error, failed request and HTTP error of ``page``, as text."""
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(f"console error: {message.text} ({message.location.get('url')})")
+            if message.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url} ({request.failure})"))
+    page.on("response", lambda response: problems.append(f"HTTP {response.status}: {response.url}") if response.status >= 400 else None)
+    return problems
+
+
+def _loopback_only(page, base_url: str) -> None:
+    # anything else (fonts, a GitHub API call for repo stats...) is refused, and so reported by watch()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
 
 
 class _SubPathHandler(SimpleHTTPRequestHandler):
@@ -63,7 +78,7 @@ class _SubPathHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def site_dir(tmp_path_factory):
     _require_browser()
     root = tmp_path_factory.mktemp("browser-site")
     archive = write_archive(root / "data")
@@ -72,7 +87,12 @@ def base_url(tmp_path_factory):
     archive.save_edition(first.model_copy(update={"date": OLDER_DAY}))
     site = root / "site"
     build_site(sample_settings(root / "data"), site)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SubPathHandler, directory=str(site)))
+    return site
+
+
+@pytest.fixture(scope="module")
+def base_url(site_dir):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SubPathHandler, directory=str(site_dir)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -99,17 +119,14 @@ def browser():
 def page(browser, base_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    # loopback only: anything else (fonts, GitHub API for repo stats...) is refused
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
+    _loopback_only(page, base_url)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.dialogs = dialogs
-    page.errors = errors
+    problems = watch(page)
     yield page
     context.close()
     assert not dialogs, f"a dialog opened (script from data ran?): {dialogs}"
+    assert not problems, "the pages visited logged errors or failed requests:\n" + "\n".join(problems)
 
 
 def shot(page, name: str) -> None:
@@ -178,11 +195,13 @@ def test_dark_mode_and_phone(browser, base_url, page):
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     try:
         mobile = phone.new_page()
-        mobile.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
+        _loopback_only(mobile, base_url)
+        problems = watch(mobile)
         mobile.goto(base_url + "days/2026/2026-03-31/")
         width = mobile.evaluate("document.documentElement.scrollWidth")
         assert width <= 390 + 1, f"horizontal scroll on a phone: {width}px"
         shot(mobile, "day-phone")
+        assert not problems, problems
     finally:
         phone.close()
 
@@ -193,3 +212,32 @@ def test_search_merges_the_older_years_index(page, base_url):
     assert any(h.endswith("/days/2025/2025-12-31/") or "/days/2025/2025-12-31/#" in h for h in hrefs), hrefs
     assert any("/days/2026/2026-03-31/" in h for h in hrefs), hrefs
     assert all(h.startswith(PREFIX) for h in hrefs), hrefs
+
+
+PROBE = """<!doctype html><html><head><meta charset="utf-8"><title>probe</title></head><body>
+<script>console.error("probe: a console error");</script>
+<script>fetch("no-such-file.json").catch(function () {});</script>
+<script>fetch("https://example.invalid/tracker.js").catch(function () {});</script>
+<script>throw new Error("probe: an uncaught error");</script>
+</body></html>
+"""
+
+
+def test_the_page_check_catches_console_errors_page_errors_and_failed_requests(browser, base_url, site_dir):
+    """The control for watch(): a page (not part of the site) that does each thing once."""
+    (site_dir / "probe-errors.html").write_text(PROBE, encoding="utf-8")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        _loopback_only(page, base_url)
+        problems = watch(page)
+        page.goto(base_url + "probe-errors.html")
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+        (site_dir / "probe-errors.html").unlink()
+    text = "\n".join(problems)
+    assert "console error: probe: a console error" in text
+    assert "page error: probe: an uncaught error" in text
+    assert "HTTP 404: " + base_url + "no-such-file.json" in text
+    assert "request failed: https://example.invalid/tracker.js" in text

@@ -80,6 +80,18 @@ def test_feed_autodiscovery_in_head(site):
     assert 'href="../../feeds/llm-agents.xml"' in category
     day = read(site, "days/2026/2026-04-01/index.html").split("</head>")[0]
     assert 'href="../../../feeds/rss.xml"' in day
+    # Material fetches sitemap.xml beside each alternate link: the feeds' folder has one,
+    # listing every feed (test_browser fails on the 404 otherwise)
+    listed = re.findall(r"<loc>([^<]+)</loc>", read(site, "feeds/sitemap.xml"))
+    feeds = sorted(p.name for p in (site / "feeds").glob("*.xml") if p.name != "sitemap.xml")
+    assert [url.rsplit("/", 1)[1] for url in listed] == feeds and all("/feeds/" in url for url in listed)
+
+
+def test_the_header_asks_no_third_party(site):
+    """Material's repository widget fetches stars and forks from api.github.com in every
+    visitor's browser when the link carries data-md-component="source"."""
+    page = read(site, "index.html")
+    assert 'class="md-source"' in page and 'data-md-component="source"' not in page
 
 
 def test_feeds_parse_newest_first(site):

