@@ -69,6 +69,7 @@ def test_renamed_repo_is_one_item_and_later_sightings_under_the_old_name_merge(t
     assert second.returncode == 0, second.stderr
     item = archive.load_item(NEW_ID)
     assert [(s.source, s.date) for s in item.seen] == [("github-trending", DAY), ("github-trending", NEXT_DAY)]
+    assert item.aliases == [OLD_ID]  # kept, so the day after merges too
     assert item.verification.status == "verified"  # today's failed look-up does not demote it
     assert archive.load_item(OLD_ID) is None
     assert NEW_ID in archive.load_edition(NEXT_DAY).item_ids()
