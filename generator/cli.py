@@ -98,9 +98,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 backoff_max=settings.http.backoff_max,
                 on_event=progress,
             )
-            llm_client = client if llm_configured(settings) else None
             result = pipeline.run(
-                day, settings, http, now=now, llm_client=llm_client, progress=progress,
+                day, settings, http, now=now, with_llm=llm_configured(settings), progress=progress,
                 replay=_shown_path(args.replay) if manifest else None, shown=shown,
                 scrub=(lambda text: text.replace(server_url, "<replay>")) if manifest else (lambda text: text),
                 force=args.force,

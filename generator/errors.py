@@ -22,11 +22,12 @@ class ConfigError(BriefingError):
 class SourceError(BriefingError):
     """A source could not be fetched or its answer could not be read."""
 
-    def __init__(self, message: str, *, url: str = "", status: int | None = None, body: bytes = b""):
+    def __init__(self, message: str, *, url: str = "", status: int | None = None, body: bytes = b"", reason: str = ""):
         super().__init__(message)
         self.url = url
         self.status = status
         self.body = body  # the error response's body, for sources that explain errors in it
+        self.reason = reason or (f"HTTP {status}" if status else "")  # short: "timeout", "HTTP 503", "invalid URL"...
 
 
 class FetchError(SourceError):

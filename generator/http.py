@@ -17,7 +17,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -95,48 +94,66 @@ class Http:
 
     def get(self, url: str, *, source: str, params: dict | None = None, headers: dict | None = None) -> httpx.Response:
         """GET with politeness and retries. Returns a 2xx response or raises FetchError."""
-        host = urlsplit(url).netloc
-        policy = self.policy(host)
+        return self._send("GET", url, source=source, params=params, headers=headers)
+
+    def post(self, url: str, *, source: str, content: bytes, headers: dict | None = None,
+             policy: HostPolicy | None = None) -> httpx.Response:
+        """POST under the same politeness and retry policy as ``get``. ``policy`` replaces the
+        host's (the LLM's timeout and retries are its own settings, not a source's)."""
+        return self._send("POST", url, source=source, content=content, headers=headers, policy=policy)
+
+    def _send(self, method: str, url: str, *, source: str, params: dict | None = None, content: bytes | None = None,
+              headers: dict | None = None, policy: HostPolicy | None = None) -> httpx.Response:
+        """The one retry loop: every request of a run goes through here."""
+        try:
+            host = httpx.URL(url).netloc.decode("ascii")
+        except (httpx.InvalidURL, TypeError, ValueError):
+            raise FetchError(f"{url!r} is not a valid URL", url=str(url), reason="invalid URL") from None
+        policy = policy or self.policy(host)
         tally = self.tally(source)
         request_headers = {**policy.headers, **(headers or {})}
-        last_problem, last_status, last_body = "", None, b""
+        last_problem, last_status, last_body, last_reason = "", None, b"", ""
         for attempt in range(policy.max_retries + 1):
             if attempt:
                 tally.retries += 1
             self._wait_turn(host, policy)
             tally.requests += 1
             try:
-                response = self.client.get(url, params=params, headers=request_headers, timeout=policy.timeout)
+                response = self.client.request(method, url, params=params, content=content, headers=request_headers,
+                                               timeout=policy.timeout)
                 response.read()  # a truncated body raises here, inside the retry loop
+            except httpx.UnsupportedProtocol:
+                raise FetchError(f"{_shown(url, params)}: not an http(s) URL", url=_shown(url, params), reason="invalid URL") from None
             except httpx.TimeoutException:
                 tally.statuses["timeout"] += 1
-                last_problem, delay = "timed out", self._backoff(attempt)
+                last_problem, last_reason, delay = "timed out", "timeout", self._backoff(attempt)
             except (httpx.TransportError, httpx.DecodingError, httpx.TooManyRedirects) as exc:
                 kind = "connect-error" if isinstance(exc, httpx.ConnectError) else "transport-error"
                 tally.statuses[kind] += 1
-                last_problem, delay = f"{kind} ({type(exc).__name__})", self._backoff(attempt)
+                last_problem, last_reason, delay = f"{kind} ({type(exc).__name__})", kind, self._backoff(attempt)
             else:
                 tally.statuses[str(response.status_code)] += 1
                 if response.is_success:
                     return response
-                if not self._retryable(response):
+                if not retryable(response):
                     raise FetchError(f"{_shown(response.url)}: HTTP {response.status_code}", url=_shown(response.url),
                                      status=response.status_code, body=response.content)
                 last_problem, last_status, last_body = f"HTTP {response.status_code}", response.status_code, response.content
-                delay = self._server_delay(response)
+                last_reason = last_problem
+                delay = server_delay(response.headers, self.clock.time())
                 if delay is None:
                     delay = self._backoff(attempt)
                 elif delay > self.backoff_max:
                     raise FetchError(
                         f"{_shown(response.url)}: HTTP {response.status_code}, server asks to wait {delay:.0f}s (more than http.backoff_max)",
-                        url=_shown(response.url), status=response.status_code,
+                        url=_shown(response.url), status=response.status_code, body=response.content,
                     )
             if attempt < policy.max_retries:
                 self.on_event(f"{source}: {last_problem}, retrying in {delay:.1f}s")
                 tally.waited += delay
                 self.clock.sleep(delay)
         raise FetchError(f"{_shown(url, params)}: {last_problem} after {policy.max_retries + 1} attempts", url=_shown(url, params),
-                         status=last_status, body=last_body)
+                         status=last_status, body=last_body, reason=last_reason)
 
     # ---- internals
     def _wait_turn(self, host: str, policy: HostPolicy) -> None:
@@ -153,38 +170,44 @@ class Http:
         base = min(self.backoff_max, self.backoff_base * (2**attempt))
         return base * (0.5 + self.rng.random() / 2)  # "equal jitter": never less than half
 
-    def _retryable(self, response: httpx.Response) -> bool:
-        if response.status_code in RETRY_STATUSES:
-            return True
-        # GitHub signals rate limits with 403 plus headers.
-        return response.status_code == 403 and (
-            "retry-after" in response.headers or response.headers.get("x-ratelimit-remaining") == "0"
-        )
 
-    def _server_delay(self, response: httpx.Response) -> float | None:
-        """Seconds the server asked us to wait, from the headers it sent, if any."""
-        headers = response.headers
-        if "retry-after" in headers:
-            value = headers["retry-after"].strip()
-            if value.isdigit():
-                return float(value)
-            try:
-                parsed = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError):
-                parsed = None  # unreadable: fall back to our own backoff
-            if parsed is not None:
-                if parsed.tzinfo is None:  # "-0000" means UTC with unknown origin
-                    parsed = parsed.replace(tzinfo=dt.timezone.utc)
-                return max(0.0, parsed.timestamp() - self.clock.time())
-        if headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset", "").isdigit():
-            return max(0.0, float(headers["x-ratelimit-reset"]) - self.clock.time())
-        ratelimit = headers.get("ratelimit")
-        if ratelimit:  # IETF draft, as Hugging Face sends: '"api";r=0;t=55'
-            match = re.search(r"\bt=(\d+)", ratelimit)
-            remaining = re.search(r"\br=(\d+)", ratelimit)
-            if match and (remaining is None or remaining.group(1) == "0"):
-                return float(match.group(1))
-        return None
+def retryable(response: httpx.Response) -> bool:
+    """Worth asking again: 429/5xx, or GitHub's rate-limit 403 (which comes with headers)."""
+    if response.status_code in RETRY_STATUSES:
+        return True
+    return response.status_code == 403 and (
+        "retry-after" in response.headers or response.headers.get("x-ratelimit-remaining") == "0"
+    )
+
+
+def server_delay(headers: httpx.Headers, now: float) -> float | None:
+    """Seconds the server asked us to wait, if it said: the one reader of rate-limit headers.
+
+    ``Retry-After`` (seconds or an HTTP date), GitHub's ``x-ratelimit-reset`` (epoch seconds,
+    when ``x-ratelimit-remaining`` is 0) and the IETF draft ``RateLimit`` (Hugging Face).
+    ``now`` is the clock's epoch time.
+    """
+    if "retry-after" in headers:
+        value = headers["retry-after"].strip()
+        if value.isdigit():
+            return float(value)
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            parsed = None  # unreadable: fall back to our own backoff
+        if parsed is not None:
+            if parsed.tzinfo is None:  # "-0000" means UTC with unknown origin
+                parsed = parsed.replace(tzinfo=dt.timezone.utc)
+            return max(0.0, parsed.timestamp() - now)
+    if headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset", "").isdigit():
+        return max(0.0, float(headers["x-ratelimit-reset"]) - now)
+    ratelimit = headers.get("ratelimit")
+    if ratelimit:  # IETF draft, as Hugging Face sends: '"api";r=0;t=55'
+        match = re.search(r"\bt=(\d+)", ratelimit)
+        remaining = re.search(r"\br=(\d+)", ratelimit)
+        if match and (remaining is None or remaining.group(1) == "0"):
+            return float(match.group(1))
+    return None
 
 
 def _shown(url: httpx.URL | str, params: dict | None = None) -> str:

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import quote, urlsplit
 
-import httpx
-
 from . import classify, edition as edition_mod, merge, verify
 from .commentary import write_commentary
 from .commentary.write import llm_configured
@@ -146,7 +144,7 @@ def run(
     http: Http,
     *,
     now: dt.datetime,
-    llm_client: httpx.Client | None = None,
+    with_llm: bool = False,
     progress: Progress = lambda message: None,
     replay: str | None = None,
     shown: Settings | None = None,
@@ -217,9 +215,9 @@ def run(
         edition.judgment, edition.ideas = stored.judgment, stored.ideas
         edition.needs_llm, edition.commentary_notes = stored.needs_llm, stored.commentary_notes
     history = [e for e in (archive.load_edition(day - dt.timedelta(days=n)) for n in range(1, 8)) if e]
-    use_llm = llm_client is not None and llm_configured(settings)
+    use_llm = with_llm and llm_configured(settings)
     progress(f"commentary: {len(listed)} items" + (f" with {settings.llm.model}" if use_llm else " (extractive)"))
-    write_commentary(list(listed.values()), edition, history, settings, llm_client, day)
+    write_commentary(list(listed.values()), edition, history, settings, http if with_llm else None, day)
     return RunResult(edition=edition, written=store(archive, listed, edition), dropped=outcome.dropped, stored=stored)
 
 

@@ -109,7 +109,7 @@ class Http(Section):
     contact: str = Field("briefing@example.org", description="Contact address put in the User-Agent, as arXiv asks.")
     user_agent: str = Field("ai-briefing/0.1 (+https://github.com/ai-briefing/ai-briefing; mailto:{contact})", description="User-Agent; {contact} is filled in.")
     backoff_base: float = Field(1.0, ge=0, description="First retry delay in seconds; doubles each retry, with jitter.")
-    backoff_max: float = Field(60.0, ge=0, description="Longest single wait (also caps Retry-After).")
+    backoff_max: float = Field(60.0, ge=0, description="Longest single wait; a server asking for a longer one (Retry-After, rate-limit reset) fails the request at once.")
 
 
 class Edition(Section):

@@ -16,12 +16,14 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from fixtures_util import FakeClock
 from fake_llm import DAY_TASK, ITEM_TASK, Answer, FakeLLM, Reply, Sleep, Status, day_answer, item_answer
 from generator.commentary import write_commentary
 from generator.commentary.claims import normalise
 from generator.commentary.llm import ChatClient, ItemsOut, LLMUnavailable, load_prompt
 from generator.commentary.write import item_inputs
 from generator.errors import LLMError
+from generator.http import Http
 from generator.models import (
     CategoryMatch,
     Edition,
@@ -62,7 +64,6 @@ def make_settings(language: str = "zh", *, fake: FakeLLM | None = None, **llm) -
     settings = load(ROOT / "briefing.yaml")
     settings.data_dir = DATA_DIR
     settings.language = language
-    settings.http.backoff_base = 0.0  # no waiting between retries in tests
     if fake is not None:
         settings.llm.base_url = fake.base_url
         settings.llm.model = MODEL
@@ -163,8 +164,9 @@ def fake():
 
 @pytest.fixture
 def http():
+    """The run's Http, on a fake clock: retries cost no time."""
     with httpx.Client() as client:
-        yield client
+        yield Http(client, clock=FakeClock())
 
 
 # --------------------------------------------------------------------------- (1) LLM commentary

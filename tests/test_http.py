@@ -8,13 +8,21 @@ import time
 import httpx
 import pytest
 
-from fixtures_util import FakeClock, Router, make_http, recorded_response
-from generator.errors import FetchError
-from generator.http import HostPolicy, SystemClock
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
+from fixtures_util import FakeClock, Router, make_http, recorded_response
+from generator.commentary.llm import ChatClient, DayOut
+from generator.errors import FetchError, LLMError
+from generator.http import HostPolicy, Http, SystemClock
+from generator.settings import load
+
+ROOT = Path(__file__).resolve().parents[1]
 ARXIV = "https://export.arxiv.org/api/query"
 GITHUB = "https://api.github.com/search/repositories"
 HF = "https://huggingface.co/api/daily_papers"
+LLM_BASE = "http://127.0.0.1:9/v1"  # never reached: the MockTransport answers
 
 
 def ok(_request: httpx.Request) -> httpx.Response:
@@ -50,31 +58,163 @@ def test_politeness_is_per_host():
     assert clock.sleeps == [3.0]
 
 
-def test_retry_after_seconds_is_honoured():
+# --------------------------------------------------------------------------------------------
+# One retry policy: every rule below is checked for a source's GET and for the LLM's POST.
+
+
+@dataclass
+class Caller:
+    """One client of ``Http``: how to call it through a router, and what its failures raise."""
+
+    name: str
+    path: str  # the route the router answers
+    ok: Callable[[], httpx.Response]
+    error: type[Exception]
+    call: Callable[[Http, int], object]  # (http, max_retries) -> the answer
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def _source_call(http: Http, max_retries: int):
+    http.policies["export.arxiv.org"] = HostPolicy(max_retries=max_retries)
+    return http.get(ARXIV, source="arxiv_api")
+
+
+def _llm_call(http: Http, max_retries: int):
+    settings = load(ROOT / "briefing.yaml")
+    settings.llm.base_url, settings.llm.model, settings.llm.max_retries = LLM_BASE, "a-model", max_retries
+    return ChatClient(http, settings).complete("Answer in JSON.", {"task": "day-commentary"}, DayOut)
+
+
+CALLERS = [
+    Caller("source GET", "/api/query", lambda: httpx.Response(200, content=b"ok"), FetchError, _source_call),
+    Caller("LLM POST", "/v1/chat/completions",
+           lambda: httpx.Response(200, json={"choices": [{"message": {"content": '{"judgment": "A quiet day."}'}}],
+                                             "usage": {"total_tokens": 12}}),
+           LLMError, _llm_call),
+]
+
+
+@pytest.fixture(params=CALLERS, ids=repr)
+def caller(request) -> Caller:
+    return request.param
+
+
+def _tally(http: Http) -> tuple[int, int]:
+    return sum(t.requests for t in http.tallies.values()), sum(t.retries for t in http.tallies.values())
+
+
+def test_retry_after_seconds_is_honoured(caller):
     clock = FakeClock()
-    router = Router({"/api/query": [httpx.Response(503, headers={"Retry-After": "7"}), httpx.Response(200, content=b"ok")]})
+    router = Router({caller.path: [httpx.Response(503, headers={"Retry-After": "7"}), caller.ok()]})
     http = make_http(router, clock=clock)
-    assert http.get(ARXIV, source="arxiv_api").content == b"ok"
+    caller.call(http, 3)
     assert clock.sleeps == [7.0]
-    tally = http.tally("arxiv_api")
-    assert (tally.requests, tally.retries, tally.as_dict()) == (2, 1, {"200": 1, "503": 1})
+    assert _tally(http) == (2, 1)
 
 
-def test_retry_after_http_date_is_honoured():
+def test_retry_after_http_date_is_honoured(caller):
     clock = FakeClock()
     when = email.utils.formatdate(clock.time() + 30, usegmt=True)
-    router = Router({"/api/query": [httpx.Response(429, headers={"Retry-After": when}), httpx.Response(200)]})
+    router = Router({caller.path: [httpx.Response(429, headers={"Retry-After": when}), caller.ok()]})
     http = make_http(router, clock=clock)
-    http.get(ARXIV, source="arxiv_api")
+    caller.call(http, 3)
     assert clock.sleeps == [pytest.approx(30.0, abs=1.0)]
 
 
-def test_unreadable_retry_after_falls_back_to_backoff():
+def test_unreadable_retry_after_falls_back_to_backoff(caller):
     clock = FakeClock()
-    router = Router({"/api/query": [httpx.Response(503, headers={"Retry-After": "soon"}), httpx.Response(200)]})
+    router = Router({caller.path: [httpx.Response(503, headers={"Retry-After": "soon"}), caller.ok()]})
+    http = make_http(router, clock=clock, backoff_base=2.0)
+    caller.call(http, 3)
+    assert len(clock.sleeps) == 1 and 1.0 <= clock.sleeps[0] <= 2.0
+
+
+def test_huggingface_ratelimit_header_is_honoured(caller):
+    clock = FakeClock()
+    limited = httpx.Response(429, headers={"RateLimit": '"api";r=0;t=55', "RateLimit-Policy": '"fixed window";"api";q=500;w=300'})
+    router = Router({caller.path: [limited, caller.ok()]})
     http = make_http(router, clock=clock)
-    http.get(ARXIV, source="arxiv_api")
-    assert len(clock.sleeps) == 1
+    caller.call(http, 3)
+    assert clock.sleeps == [55.0]
+
+
+def test_a_wait_longer_than_backoff_max_fails_at_once(caller):
+    clock = FakeClock()
+    router = Router({caller.path: httpx.Response(429, headers={"Retry-After": "120"})})
+    http = make_http(router, clock=clock, backoff_max=30.0)
+    with pytest.raises(caller.error):
+        caller.call(http, 3)
+    assert len(router.requests) == 1 and clock.sleeps == []
+
+
+def test_retries_are_bounded(caller):
+    clock = FakeClock()
+    router = Router({caller.path: httpx.Response(503)})
+    http = make_http(router, clock=clock)
+    with pytest.raises(caller.error, match="503"):
+        caller.call(http, 3)
+    assert len(router.requests) == 4 and len(clock.sleeps) == 3
+    assert _tally(http) == (4, 3)
+
+
+def test_backoff_doubles_with_jitter_and_is_capped(caller):
+    clock = FakeClock()
+    router = Router({caller.path: httpx.Response(502)})
+    http = make_http(router, clock=clock, backoff_base=2.0, backoff_max=10.0)
+    with pytest.raises(caller.error):
+        caller.call(http, 4)
+    assert len(clock.sleeps) == 4
+    for attempt, slept in enumerate(clock.sleeps):
+        ceiling = min(10.0, 2.0 * 2**attempt)
+        assert ceiling / 2 <= slept <= ceiling
+
+
+def test_a_timeout_is_retried(caller):
+    clock = FakeClock()
+    calls = []
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if len(calls) == 1:
+            raise httpx.ReadTimeout("read timed out", request=request)
+        return caller.ok()
+
+    http = make_http(flaky, clock=clock)
+    caller.call(http, 3)
+    assert len(calls) == 2 and len(clock.sleeps) == 1
+
+
+def test_not_found_is_not_retried(caller):
+    clock = FakeClock()
+    router = Router({})
+    http = make_http(router, clock=clock)
+    with pytest.raises(caller.error, match="404"):
+        caller.call(http, 3)
+    assert len(router.requests) == 1 and clock.sleeps == []
+
+
+# --------------------------------------------------------------------------------------------
+# The sources' own cases
+
+
+def test_not_found_names_the_url():
+    router = Router({})
+    http = make_http(router)
+    with pytest.raises(FetchError) as caught:
+        http.get("https://api.github.com/repos/jacquev6/Xxx", source="github_api")
+    assert caught.value.status == 404
+    assert "https://api.github.com/repos/jacquev6/Xxx" in str(caught.value)
+
+
+def test_exhausted_retries_name_the_url_and_its_query():
+    router = Router({"/api/query": httpx.Response(503)})
+    http = make_http(router, {"export.arxiv.org": HostPolicy(max_retries=3)})
+    with pytest.raises(FetchError) as caught:
+        http.get(ARXIV, source="arxiv_api", params={"id_list": "2104.12255"})
+    assert "https://export.arxiv.org/api/query" in str(caught.value) and "id_list=2104.12255" in str(caught.value)
+    assert "after 4 attempts" in str(caught.value)
 
 
 def test_github_rate_limit_reset_is_honoured():
@@ -138,63 +278,6 @@ def test_missing_user_agent_403_is_not_retried():
     with pytest.raises(FetchError, match="HTTP 403"):
         http.get(GITHUB, source="github_api")
     assert len(router.requests) == 1
-
-
-def test_huggingface_ratelimit_header_is_honoured():
-    clock = FakeClock()
-    limited = httpx.Response(429, headers={"RateLimit": '"api";r=0;t=55', "RateLimit-Policy": '"fixed window";"api";q=500;w=300'})
-    router = Router({"/api/daily_papers": [limited, httpx.Response(200, content=b"[]")]})
-    http = make_http(router, clock=clock)
-    http.get(HF, source="huggingface")
-    assert clock.sleeps == [55.0]
-
-
-def test_retries_are_bounded_and_the_error_names_the_url():
-    clock = FakeClock()
-    router = Router({"/api/query": httpx.Response(503)})
-    http = make_http(router, {"export.arxiv.org": HostPolicy(max_retries=3)}, clock)
-    with pytest.raises(FetchError) as caught:
-        http.get(ARXIV, source="arxiv_api", params={"id_list": "2104.12255"})
-    assert len(router.requests) == 4
-    assert "https://export.arxiv.org/api/query" in str(caught.value) and "id_list=2104.12255" in str(caught.value)
-    assert "after 4 attempts" in str(caught.value)
-    assert http.tally("arxiv_api").retries == 3
-
-
-def test_backoff_doubles_with_jitter_and_is_capped():
-    clock = FakeClock()
-    router = Router({"/api/query": httpx.Response(502)})
-    http = make_http(router, {"export.arxiv.org": HostPolicy(max_retries=4)}, clock, backoff_base=2.0, backoff_max=10.0)
-    with pytest.raises(FetchError):
-        http.get(ARXIV, source="arxiv_api")
-    for attempt, slept in enumerate(clock.sleeps):
-        ceiling = min(10.0, 2.0 * 2**attempt)
-        assert ceiling / 2 <= slept <= ceiling
-
-
-def test_not_found_is_not_retried():
-    router = Router({})
-    http = make_http(router)
-    with pytest.raises(FetchError) as caught:
-        http.get("https://api.github.com/repos/jacquev6/Xxx", source="github_api")
-    assert caught.value.status == 404 and len(router.requests) == 1
-    assert "https://api.github.com/repos/jacquev6/Xxx" in str(caught.value)
-
-
-def test_timeout_is_retried():
-    clock = FakeClock()
-    calls = []
-
-    def flaky(request: httpx.Request) -> httpx.Response:
-        calls.append(request)
-        if len(calls) == 1:
-            raise httpx.ReadTimeout("read timed out", request=request)
-        return httpx.Response(200, content=b"ok")
-
-    http = make_http(flaky, clock=clock)
-    assert http.get(ARXIV, source="arxiv_api").content == b"ok"
-    assert http.tally("arxiv_api").as_dict() == {"200": 1, "timeout": 1}
-    assert len(clock.sleeps) == 1
 
 
 def test_persistent_timeout_fails_with_url():

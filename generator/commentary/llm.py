@@ -1,13 +1,15 @@
 """A small client for OpenAI-compatible chat-completions APIs (OpenAI, DeepSeek, Qwen, vLLM, Ollama).
 
-* ``POST {base_url}/chat/completions`` with the ``httpx.Client`` the caller created.
+* ``POST {base_url}/chat/completions`` through the run's ``Http`` (generator/http.py): the
+  same retry loop, backoff, jitter and rate-limit headers as every source.
 * The API key (``settings.llm.api_key``) goes in the Authorization header and nowhere else:
   not in logs, not in exception messages (anything echoed by the server is scrubbed too).
 * Structured output: ``response_format: {"type": "json_object"}``; the reply is validated
   with a pydantic model. Malformed JSON or a schema violation is retried once, then
   raises LLMError; a refusal raises LLMError at once.
-* Bounded retries (``llm.max_retries``) on 429 (honouring Retry-After, capped by
-  ``http.backoff_max``), 5xx and timeouts; exponential backoff from ``http.backoff_base``.
+* Bounded retries (``llm.max_retries``, timeout ``llm.timeout``) on 429, 5xx and timeouts,
+  under ``Http``'s one policy: ``Retry-After`` honoured, failing at once when it asks for
+  more than ``http.backoff_max``.
 * A per-run token budget counted from ``usage.total_tokens`` (estimated from the text when
   the server sends none). When spent, BudgetExceeded.
 * 401/403/404 and connection failures raise LLMUnavailable: no later request would fare
@@ -16,19 +18,18 @@
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import re
-import time
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import BudgetExceeded, LLMError
+from ..errors import BudgetExceeded, FetchError, LLMError
+from ..http import HostPolicy, Http
 from ..settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
 
 LANGUAGE_NAMES = {"zh": "Simplified Chinese (简体中文)", "en": "English"}
-RETRY_STATUSES = {429, 500, 502, 503, 504}
 FATAL_STATUSES = {401, 403, 404}
+SOURCE = "llm"  # the LLM's requests are tallied under this name in the run's Http
 CONTENT_RETRIES = 1  # malformed JSON / schema violations are asked again once
 
 
@@ -134,29 +135,22 @@ def estimate_tokens(text: str) -> int:
 class ChatClient:
     """One run's connection to the LLM: chat completions returning validated JSON."""
 
-    def __init__(
-        self,
-        client: httpx.Client,
-        settings: Settings,
-        *,
-        budget: Budget | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ):
+    def __init__(self, http: Http, settings: Settings, *, budget: Budget | None = None):
         llm = settings.llm
-        self.client = client
+        self.http = http
         self.model = llm.model
         self.url = llm.base_url.rstrip("/") + "/chat/completions"
         self.shown = _shown(self.url)  # for messages: without any user:password@
-        self.timeout = llm.timeout
-        self.max_retries = llm.max_retries
+        self.policy = HostPolicy(timeout=llm.timeout, max_retries=llm.max_retries)
         self.temperature = llm.temperature
-        self.backoff_base = settings.http.backoff_base
-        self.backoff_max = settings.http.backoff_max
         self.budget = budget or Budget(llm.token_budget)
-        self.sleep = sleep
         self._key = llm.api_key.get_secret_value() if llm.api_key is not None else ""
-        self.requests = 0
-        self.retries = 0
+        self._requests_before = http.tally(SOURCE).requests
+
+    @property
+    def requests(self) -> int:
+        """Requests this client sent (retries included)."""
+        return self.http.tally(SOURCE).requests - self._requests_before
 
     @property
     def by(self) -> str:
@@ -203,50 +197,34 @@ class ChatClient:
 
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
         payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        problem = ""
-        for attempt in range(self.max_retries + 1):
-            if attempt:
-                self.retries += 1
-            self.requests += 1
-            delay = self._backoff(attempt)
-            try:
-                response = self.client.post(self.url, content=payload, headers=self._headers(), timeout=self.timeout)
-            except httpx.TimeoutException:
-                problem = "timeout"
-            except httpx.TransportError as exc:
-                problem = f"connection failed ({type(exc).__name__})"
-                if attempt == self.max_retries:
-                    raise _error(LLMUnavailable, f"{self.shown}: {problem} after {attempt + 1} attempts", problem) from None
-            except (httpx.InvalidURL, httpx.HTTPError) as exc:  # e.g. a malformed llm.base_url
-                raise _error(LLMUnavailable, f"{self.shown}: {type(exc).__name__}; check llm.base_url", "invalid URL") from None
-            else:
-                status = response.status_code
-                if status == 200:
-                    try:
-                        envelope = response.json()
-                    except ValueError:
-                        raise _error(LLMError, f"{self.shown}: the response is not JSON", "malformed response") from None
-                    if not isinstance(envelope, dict):
-                        raise _error(LLMError, f"{self.shown}: the response is not a JSON object", "malformed response")
-                    return envelope
-                detail = self._detail(response)
-                if status in FATAL_STATUSES:
-                    hint = {401: "check BRIEFING_LLM__API_KEY", 403: "check the key's permissions",
-                            404: "check llm.base_url and llm.model"}[status]
-                    raise _error(LLMUnavailable, f"{self.shown}: HTTP {status}{detail}; {hint}", f"HTTP {status}")
-                if status not in RETRY_STATUSES:
-                    raise _error(LLMError, f"{self.shown}: HTTP {status}{detail}", f"HTTP {status}")
-                problem = f"HTTP {status}"
-                asked = _retry_after(response)
-                if asked is not None:
-                    delay = min(asked, self.backoff_max)
-            if attempt < self.max_retries:
-                log.info("llm: %s from %s, retrying in %.1fs", problem, self.shown, delay)
-                self.sleep(delay)
-        raise _error(LLMError, f"{self.shown}: {problem} after {self.max_retries + 1} attempts", problem)
+        try:
+            response = self.http.post(self.url, source=SOURCE, content=payload, headers=self._headers(), policy=self.policy)
+        except FetchError as exc:
+            raise self._failure(exc) from None
+        try:
+            envelope = response.json()
+        except ValueError:
+            raise _error(LLMError, f"{self.shown}: the response is not JSON", "malformed response") from None
+        if not isinstance(envelope, dict):
+            raise _error(LLMError, f"{self.shown}: the response is not a JSON object", "malformed response")
+        return envelope
 
-    def _backoff(self, attempt: int) -> float:
-        return min(self.backoff_max, self.backoff_base * (2**attempt))
+    def _failure(self, exc: FetchError) -> LLMError:
+        """The LLM error for a failed exchange; the message is ours (FetchError's may show the URL's password)."""
+        status, reason = exc.status, exc.reason
+        if reason == "invalid URL":
+            return _error(LLMUnavailable, f"{self.shown}: not a usable URL; check llm.base_url", reason)
+        if status is None and reason in ("connect-error", "transport-error"):
+            problem = f"connection failed ({reason})"
+            return _error(LLMUnavailable, f"{self.shown}: {problem} after {self.policy.max_retries + 1} attempts", problem)
+        if status is None:
+            return _error(LLMError, f"{self.shown}: {reason} after {self.policy.max_retries + 1} attempts", reason)
+        detail = self._detail(exc.body)
+        if status in FATAL_STATUSES:
+            hint = {401: "check BRIEFING_LLM__API_KEY", 403: "check the key's permissions",
+                    404: "check llm.base_url and llm.model"}[status]
+            return _error(LLMUnavailable, f"{self.shown}: HTTP {status}{detail}; {hint}", f"HTTP {status}")
+        return _error(LLMError, f"{self.shown}: HTTP {status}{detail}", f"HTTP {status}")
 
     def _message(self, envelope: dict[str, Any]) -> tuple[dict[str, Any], str]:
         try:
@@ -258,10 +236,10 @@ class ChatClient:
         content = message.get("content")
         return message, content if isinstance(content, str) else ""
 
-    def _detail(self, response: httpx.Response) -> str:
+    def _detail(self, body: bytes) -> str:
         """The server's error message, if it sent one, with the key scrubbed out."""
         try:
-            data = response.json()
+            data = json.loads(body)
             error = data.get("error") if isinstance(data, dict) else None
             message = error.get("message") if isinstance(error, dict) else error
         except ValueError:
@@ -281,21 +259,6 @@ def _shown(url: str) -> str:
         return str(httpx.URL(url).copy_with(username=None, password=None))
     except (httpx.InvalidURL, TypeError, ValueError):
         return "(llm.base_url)"
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after", "").strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _parse_json(content: str) -> Any:

@@ -25,9 +25,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from ..errors import BudgetExceeded, DataError, LLMError
+from ..http import Http
 from ..models import Commentary, Edition, GeneratedText, Idea, Item, text_hash
 from ..settings import Settings
 from ..store import Archive
@@ -62,7 +61,7 @@ def write_commentary(
     edition: Edition,
     history: list[Edition],
     settings: Settings,
-    client: httpx.Client | None,
+    http: Http | None,
     day: dt.date,
 ) -> None:
     """Write the commentary of ``items`` (the edition's items) and the edition's day-level text.
@@ -71,7 +70,7 @@ def write_commentary(
     ``commentary_notes``. Never raises for LLM trouble: failures fall back to extractive
     text and are recorded in ``edition.commentary_notes`` and the items' flags.
     """
-    _Run(items, edition, history, settings, client, day).run()
+    _Run(items, edition, history, settings, http, day).run()
 
 
 # --------------------------------------------------------------------------- inputs
@@ -194,7 +193,7 @@ class _Tally:
 
 
 class _Run:
-    def __init__(self, items, edition, history, settings, client, day):
+    def __init__(self, items, edition, history, settings, http, day):
         self.items: list[Item] = list(items)
         self.edition: Edition = edition
         self.history: list[Edition] = list(history)
@@ -202,7 +201,7 @@ class _Run:
         self.day: dt.date = day
         self.language = settings.language
         self.configured = llm_configured(settings)
-        self.chat: ChatClient | None = ChatClient(client, settings) if self.configured and client is not None else None
+        self.chat: ChatClient | None = ChatClient(http, settings) if self.configured and http is not None else None
         self.unavailable: str | None = None  # reason, once the LLM proved unusable for the run
         self.tally = _Tally()
         self.day_notes: list[str] = []
