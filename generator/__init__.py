@@ -1,6 +1,6 @@
 """Daily AI-research briefing generator.
 
-The data flow of one run (see README, "Architecture"):
+The data flow of one run (see ARCHITECTURE.md):
 
     sources/ (fetch + pure parse) -> verify -> merge -> classify/rank -> commentary -> store
     data/ -> render/ (pure: data -> Markdown pages) -> docs/gen_pages.py -> MkDocs

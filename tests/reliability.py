@@ -4,8 +4,8 @@ Every scenario is data: ``Scenario(name, fault, source, expected, ...)``. The te
 ``tests/test_reliability*.py`` are parametrized over these lists, and each test records what
 it OBSERVED (exit status, source status, fallback, request counts...) with :func:`record`
 into ``artifacts/reliability.json``. ``scripts/reliability_report.py`` turns that file into
-the README's "Reliability" table, and ``test_readme_lists_every_scenario`` keeps the README
-and this table in step.
+RELIABILITY.md (at the repository root), and ``test_report_lists_every_scenario`` keeps that
+file and this table in step.
 
 Payloads. Bodies served by the fixture servers are the real recordings under
 ``tests/fixtures/sources`` (provenance in its SOURCES.md). Where a recording had to be
@@ -50,8 +50,7 @@ from generator.sources import arxiv
 from generator.store import TMP_PREFIX, Archive
 
 RESULTS_FILE = Path(os.environ.get("RELIABILITY_RESULTS") or ROOT / "artifacts" / "reliability.json")
-README = ROOT / "README.md"
-START_MARKER, END_MARKER = "<!-- reliability:start -->", "<!-- reliability:end -->"
+REPORT = ROOT / "RELIABILITY.md"  # written by scripts/reliability_report.py
 
 TIMEOUT = 2.0  # seconds: every source's read timeout in these runs (nothing healthy comes near it)
 FAULT_TIMEOUT = 0.2  # seconds: the timeout of the source whose answers are delayed
@@ -69,7 +68,7 @@ REPLAY_MANIFEST = "tests/fixtures/replay/2026-04-30.yaml"
 
 @dataclass(frozen=True)
 class Scenario:
-    """One reliability scenario: a row of the README table.
+    """One reliability scenario: a row of a RELIABILITY.md table.
 
     ``name`` is unique and is the pytest id; ``expected`` is the behaviour the test asserts,
     in words; ``params`` carries what the test needs (injection, structured expectations).
@@ -574,7 +573,7 @@ class Endpoint:
 
     key: str  # scenario-name prefix
     source: str  # settings key (and its service)
-    label: str  # the README's "source" column
+    label: str  # the "source" column of RELIABILITY.md
     path: str
     query: dict[str, str]
     day: dt.date
@@ -1063,21 +1062,13 @@ def scenarios_of(test: str) -> list[Scenario]:
     return [s for s in SCENARIOS if s.test.endswith("::" + test)]
 
 
-# =========================================================================== README table
+# =========================================================================== RELIABILITY.md tables
 
 
-def readme_section(text: str) -> str | None:
-    """The text between the reliability markers, or None when they are absent."""
-    start, end = text.find(START_MARKER), text.find(END_MARKER)
-    if start < 0 or end < start:
-        return None
-    return text[start + len(START_MARKER) : end]
-
-
-def table_rows(section: str) -> dict[str, list[str]]:
-    """Rows of the README table by scenario name (the name is the test cell's ``[...]`` id)."""
+def table_rows(report: str) -> dict[str, list[str]]:
+    """Rows of RELIABILITY.md's tables by scenario name (the name is the test cell's ``[...]`` id)."""
     rows = {}
-    for line in section.splitlines():
+    for line in report.splitlines():
         if not line.startswith("| ") or line.startswith("| fault") or set(line) <= set("|- "):
             continue
         cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
