@@ -42,18 +42,7 @@ def _load_settings(args: argparse.Namespace, overrides: dict | None = None):
     from . import settings as settings_mod
 
     settings = settings_mod.load(args.config)
-    if overrides:
-        data = _deep_merge(settings.model_dump(mode="python"), overrides)
-        data["llm"]["api_key"] = settings.llm.api_key
-        settings = settings_mod.Settings.model_validate(data)
-    return settings
-
-
-def _deep_merge(base: dict, extra: dict) -> dict:
-    merged = dict(base)
-    for key, value in extra.items():
-        merged[key] = _deep_merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
-    return merged
+    return settings_mod.with_overrides(settings, overrides) if overrides else settings
 
 
 @contextlib.contextmanager
@@ -61,20 +50,11 @@ def _replay_server(manifest_path: str | None) -> Iterator[tuple[object | None, d
     if not manifest_path:
         yield None, {}
         return
-    from .replay import FixtureServer, load_manifest, point_sources_at
+    from .replay import FixtureServer, load_manifest, replay_overrides
 
     manifest = load_manifest(manifest_path)
     with FixtureServer(manifest.routes) as server:
-        overrides = _deep_merge(point_sources_at(server.url), _fill(manifest.settings, server.url))
-        yield manifest, overrides
-
-
-def _fill(value, url: str):
-    if isinstance(value, dict):
-        return {k: _fill(v, url) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_fill(v, url) for v in value]
-    return value.replace("{server}", url) if isinstance(value, str) else value
+        yield manifest, replay_overrides(manifest, server.url)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

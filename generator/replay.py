@@ -35,6 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 import yaml
 
 from .errors import ReplayError
+from .settings import deep_merge
 
 CONTENT_TYPES = {".xml": "application/xml", ".json": "application/json", ".html": "text/html; charset=utf-8"}
 
@@ -171,3 +172,20 @@ def point_sources_at(url: str) -> dict[str, Any]:
     """Settings overrides sending every source to one loopback server, with no politeness delay."""
     sources = {key: {"base_url": url, "min_interval": 0.0} for key in ("arxiv_api", "arxiv_rss", "huggingface", "github_api", "github_web")}
     return {"sources": sources}
+
+
+def fill_placeholders(value: Any, replacements: dict[str, str]) -> Any:
+    """``value`` (settings data) with every placeholder such as ``{server}`` replaced in its strings."""
+    if isinstance(value, dict):
+        return {k: fill_placeholders(v, replacements) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill_placeholders(v, replacements) for v in value]
+    if isinstance(value, str):
+        for placeholder, text in replacements.items():
+            value = value.replace(placeholder, text)
+    return value
+
+
+def replay_overrides(manifest: Manifest, server_url: str) -> dict[str, Any]:
+    """The settings overrides of a replay: every source on the server, then the manifest's own settings."""
+    return deep_merge(point_sources_at(server_url), fill_placeholders(manifest.settings, {"{server}": server_url}))

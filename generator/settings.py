@@ -21,11 +21,13 @@ from .errors import ConfigError
 DEFAULT_CONFIG = "briefing.yaml"
 
 
-class Section(BaseModel):
+class SettingsSection(BaseModel):
+    """A group of settings: unknown keys are errors (a typo never passes silently)."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class Interest(Section):
+class Interest(SettingsSection):
     """One research interest of the reader."""
 
     slug: str = Field(description="Stable identifier, used in stored relevance explanations.")
@@ -35,12 +37,12 @@ class Interest(Section):
     weight: float = Field(1.0, ge=0, description="Relative importance in ranking.")
 
 
-class Profile(Section):
+class Profile(SettingsSection):
     name: str = Field("reader", description="How commentary addresses the reader.")
     interests: list[Interest] = Field(default_factory=list, description="The research interests ranking scores against.")
 
 
-class Category(Section):
+class Category(SettingsSection):
     """One taxonomy entry; an item may fall into several."""
 
     slug: str = Field(description="URL-safe identifier (category page path, stored in items).")
@@ -53,7 +55,7 @@ class Category(Section):
     catch_all: bool = Field(False, description="Given to an item that no other category matched, so every item has one.")
 
 
-class SourceBase(Section):
+class SourceBase(SettingsSection):
     enabled: bool = Field(True, description="Fetch this source at all.")
     base_url: str = Field(description="Scheme and host (and optional prefix); the code appends the service's paths.")
     timeout: float = Field(30.0, gt=0, description="Per-request timeout in seconds.")
@@ -97,7 +99,7 @@ class GithubWebSource(SourceBase):
     language: str = Field("", description="Optional language filter for /trending/<language>.")
 
 
-class Sources(Section):
+class Sources(SettingsSection):
     arxiv_api: ArxivApiSource = Field(default_factory=ArxivApiSource)
     arxiv_rss: ArxivRssSource = Field(default_factory=ArxivRssSource)
     huggingface: HuggingFaceSource = Field(default_factory=HuggingFaceSource)
@@ -105,14 +107,16 @@ class Sources(Section):
     github_web: GithubWebSource = Field(default_factory=GithubWebSource)
 
 
-class Http(Section):
+class HttpSettings(SettingsSection):
     contact: str = Field("briefing@example.org", description="Contact address put in the User-Agent, as arXiv asks.")
     user_agent: str = Field("ai-briefing/0.1 (+https://github.com/ai-briefing/ai-briefing; mailto:{contact})", description="User-Agent; {contact} is filled in.")
     backoff_base: float = Field(1.0, ge=0, description="First retry delay in seconds; doubles each retry, with jitter.")
     backoff_max: float = Field(60.0, ge=0, description="Longest single wait; a server asking for a longer one (Retry-After, rate-limit reset) fails the request at once.")
 
 
-class Edition(Section):
+class EditionLimits(SettingsSection):
+    """How many items each section of an edition lists."""
+
     highlights: int = Field(5, ge=0, description="Items in 'highlighted'.")
     papers: int = Field(20, ge=0, description="Other papers listed.")
     follow: int = Field(8, ge=0, description="Repos and models to follow.")
@@ -120,7 +124,7 @@ class Edition(Section):
     min_score: float = Field(0.0, ge=0, le=1, description="Items scoring below are kept in the archive but not listed.")
 
 
-class Llm(Section):
+class Llm(SettingsSection):
     base_url: str = Field("", description="OpenAI-compatible base URL, e.g. https://api.openai.com/v1; empty = extractive only.")
     model: str = Field("", description="Model name sent in requests.")
     api_key: SecretStr | None = Field(None, description="From BRIEFING_LLM__API_KEY only; never written anywhere.")
@@ -131,7 +135,7 @@ class Llm(Section):
     temperature: float = Field(0.2, ge=0, le=2)
 
 
-class Site(Section):
+class Site(SettingsSection):
     title: str = Field("AI 研究简报", description="Site title.")
     url: str = Field("https://ai-briefing.github.io/ai-briefing/", description="Published base URL (feeds need absolute links).")
     repo_url: str = Field("https://github.com/ai-briefing/ai-briefing", description="Repository on GitHub; 'correct this' links open files here.")
@@ -150,8 +154,8 @@ class Settings(BaseSettings):
     profile: Profile = Field(default_factory=Profile)
     taxonomy: list[Category] = Field(default_factory=list)
     sources: Sources = Field(default_factory=Sources)
-    http: Http = Field(default_factory=Http)
-    edition: Edition = Field(default_factory=Edition)
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    edition: EditionLimits = Field(default_factory=EditionLimits)
     llm: Llm = Field(default_factory=Llm)
     site: Site = Field(default_factory=Site)
 
@@ -195,6 +199,24 @@ def load(path: Path | str | None = None, *, root: Path | None = None) -> Setting
         base = (root or config_path.resolve().parent)
         settings.data_dir = base / settings.data_dir
     return settings
+
+
+def deep_merge(base: dict, extra: dict) -> dict:
+    """``base`` with ``extra`` laid over it, nested mappings merged key by key."""
+    merged = dict(base)
+    for key, value in extra.items():
+        merged[key] = deep_merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+    return merged
+
+
+def with_overrides(settings: Settings, overrides: dict) -> Settings:
+    """``settings`` with ``overrides`` (nested, as in briefing.yaml) laid over it, validated again.
+
+    The LLM key is carried over as the secret it is (a dump would only hold its mask).
+    """
+    data = deep_merge(settings.model_dump(mode="python"), overrides)
+    data["llm"]["api_key"] = settings.llm.api_key
+    return Settings.model_validate(data)
 
 
 def resolved(settings: Settings) -> dict[str, Any]:

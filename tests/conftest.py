@@ -29,14 +29,9 @@ payload = fixture_bytes
 def settings_factory(tmp_path):
     """Build Settings from the repo's briefing.yaml with data_dir in a temp folder and overrides."""
     from generator import settings as settings_mod
-    from generator.cli import _deep_merge
 
     def make(**overrides):
         base = settings_mod.load(ROOT / "briefing.yaml")
-        data = _deep_merge(base.model_dump(mode="python"), overrides)
-        data.setdefault("data_dir", tmp_path / "data")
-        if "data_dir" not in overrides:
-            data["data_dir"] = tmp_path / "data"
-        return settings_mod.Settings.model_validate(data)
+        return settings_mod.with_overrides(base, {"data_dir": tmp_path / "data", **overrides})
 
     return make

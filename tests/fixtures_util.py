@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Callable, Union
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -40,7 +39,11 @@ def recorded_response(relpath: str, headers: dict[str, str] | None = None) -> ht
 
 
 class FakeClock:
-    """monotonic/time/sleep where sleep advances time instantly; records every sleep."""
+    """monotonic/time/sleep where sleep advances time instantly; records every sleep.
+
+    The one fake clock of the suite: unit tests start it at a fixed time, the in-process CLI
+    runs of the reliability suite at the real time (servers' dates must make sense).
+    """
 
     def __init__(self, start: float = 1_750_000_000.0):
         self.now = start
@@ -94,16 +97,6 @@ class Router:
 
     def paths(self) -> list[str]:
         return [r.url.path for r in self.requests]
-
-
-def policies_for(settings) -> dict[str, HostPolicy]:
-    """Host policies as the pipeline derives them from settings.sources (no tokens in tests)."""
-    policies = {}
-    for source in (settings.sources.arxiv_api, settings.sources.arxiv_rss, settings.sources.huggingface,
-                   settings.sources.github_api, settings.sources.github_web):
-        host = urlsplit(source.base_url).netloc
-        policies[host] = HostPolicy(min_interval=source.min_interval, timeout=source.timeout, max_retries=source.max_retries)
-    return policies
 
 
 def make_http(handler: Callable[[httpx.Request], httpx.Response], policies: dict[str, HostPolicy] | None = None,

@@ -18,7 +18,8 @@ network, so per-host policies (timeouts, retries, tokens) apply per source, and 
 see which host received an Authorization header. The servers live for the whole session;
 each run loads fresh routes into them.
 
-Time. In-process runs use a virtual clock (:class:`VirtualClock`): retry back-off (the
+Time. In-process runs use the tests' one fake clock (``fixtures_util.FakeClock``, started at
+the real time): retry back-off (the
 configured ``backoff_base`` of 1 s), ``Retry-After`` and arXiv's 3 s politeness are honoured
 and measured, but cost no real time. Only read timeouts take real time, so the source whose
 answers are delayed gets a small timeout (``FAULT_TIMEOUT``).
@@ -43,9 +44,11 @@ import pytest
 import yaml
 
 from conftest import ROOT, payload
+from fixtures_util import FakeClock
 from generator import http as http_mod
 from generator.models import Edition, Item
-from generator.replay import FixtureServer, Route
+from generator.replay import FixtureServer, Route, fill_placeholders
+from generator.settings import deep_merge
 from generator.sources import arxiv
 from generator.store import TMP_PREFIX, Archive
 
@@ -322,13 +325,6 @@ def healthy_frame(day: dt.date) -> Frame:
     return Frame(day, routes, settings)
 
 
-def deep_merge(base: dict, extra: dict) -> dict:
-    merged = dict(base)
-    for key, value in extra.items():
-        merged[key] = deep_merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
-    return merged
-
-
 def write_config(frame: Frame, services: Services, folder: Path, data_dir: Path) -> Path:
     """A settings file: the repo's briefing.yaml, every base URL on its loopback service."""
     base = yaml.safe_load((ROOT / "briefing.yaml").read_text(encoding="utf-8"))
@@ -337,51 +333,21 @@ def write_config(frame: Frame, services: Services, folder: Path, data_dir: Path)
                                              ("arxiv_rss", "arxiv_api", "huggingface", "github_web", "github_api")}})
     settings = deep_merge(settings, frame.settings)
     settings["data_dir"] = str(data_dir)
-
-    def fill(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: fill(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [fill(v) for v in value]
-        if isinstance(value, str):
-            for marker, url in urls.items():
-                value = value.replace(marker, url)
-        return value
-
     path = folder / "briefing.yaml"
-    path.write_text(yaml.safe_dump(fill(settings), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.safe_dump(fill_placeholders(settings, urls), allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
 # =========================================================================== running
 
 
-class VirtualClock:
-    """Sleeps advance time instead of waiting; everything slept is kept in ``slept``."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        return time.monotonic() + self.offset
-
-    def time(self) -> float:
-        return time.time() + self.offset
-
-    def sleep(self, seconds: float) -> None:
-        seconds = max(0.0, seconds)
-        self.slept.append(seconds)
-        self.offset += seconds
-
-
 class ObservedHttp(http_mod.Http):
-    """The real Http on a virtual clock, kept for inspection after the CLI returns."""
+    """The real Http on the fake clock, kept for inspection after the CLI returns."""
 
     last: "ObservedHttp | None" = None
 
     def __init__(self, *args: Any, **kwargs: Any):
-        kwargs["clock"] = kwargs.get("clock") or VirtualClock()
+        kwargs["clock"] = kwargs.get("clock") or FakeClock(start=time.time())
         super().__init__(*args, **kwargs)
         ObservedHttp.last = self
 
@@ -406,7 +372,7 @@ class Outcome:
 
 
 def run_cli(argv: list[str], monkeypatch) -> tuple[int, str, str, ObservedHttp | None]:
-    """``briefing <argv>`` in this process, on a virtual clock; (exit code, stdout, stderr, Http)."""
+    """``briefing <argv>`` in this process, on the fake clock; (exit code, stdout, stderr, Http)."""
     from generator.cli import main
 
     monkeypatch.setattr(http_mod, "Http", ObservedHttp)

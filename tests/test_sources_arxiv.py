@@ -8,10 +8,11 @@ from collections import Counter
 import httpx
 import pytest
 
-from fixtures_util import FakeClock, Router, fixture_bytes, make_http, policies_for
+from fixtures_util import FakeClock, Router, fixture_bytes, make_http
 from generator.errors import FetchError, ParseError
 from generator.settings import Settings
 from generator.sources import arxiv
+from generator.pipeline import host_policies
 
 API = "arxiv_api/"
 RSS = "arxiv_rss/"
@@ -193,7 +194,7 @@ settings = Settings()
 
 
 def run(router: Router, day: dt.date, config: Settings = settings):
-    http = make_http(router, policies_for(config), FakeClock())
+    http = make_http(router, host_policies(config), FakeClock())
     return http, arxiv.fetch(http, config, day)
 
 
@@ -349,7 +350,7 @@ def id_list_router() -> Router:
 def test_lookup_batches_and_returns_by_bare_id():
     config = Settings(sources={"arxiv_api": {"batch_size": 2}})
     router = id_list_router()
-    http = make_http(router, policies_for(config))
+    http = make_http(router, host_policies(config))
     found = arxiv.lookup(http, config, ["2104.12255v1", "arxiv:1707.08567", "2104.12255", "0808.05394", "not an id", "astro-ph/0601001v1"])
     assert sorted(found) == ["1707.08567", "astro-ph/0601001"]
     assert found["1707.08567"].id == "arxiv:1707.08567"

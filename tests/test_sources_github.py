@@ -8,10 +8,11 @@ import json
 import httpx
 import pytest
 
-from fixtures_util import FakeClock, Router, fixture_bytes, make_http, policies_for, recorded_response
+from fixtures_util import FakeClock, Router, fixture_bytes, make_http, recorded_response
 from generator.errors import FetchError, ParseError
 from generator.settings import Settings
 from generator.sources import github as gh
+from generator.pipeline import host_policies
 
 TRENDING_2022 = "github/trending_daily_2022-04-09_h1_markup.html"
 TRENDING_2023 = "github/trending_daily_2023-05-18.html"
@@ -157,7 +158,7 @@ DAY = dt.date(2026, 6, 16)
 
 def run(router: Router, config: Settings | None = None, **options):
     config = config or Settings()
-    http = make_http(router, policies_for(config), FakeClock(), **options)
+    http = make_http(router, host_policies(config), FakeClock(), **options)
     return http, gh.fetch(http, config, DAY)
 
 

@@ -8,10 +8,11 @@ import json
 import httpx
 import pytest
 
-from fixtures_util import FakeClock, Router, fixture_bytes, make_http, policies_for
+from fixtures_util import FakeClock, Router, fixture_bytes, make_http
 from generator.errors import FetchError, ParseError
 from generator.settings import Settings
 from generator.sources import arxiv, huggingface as hf
+from generator.pipeline import host_policies
 
 FULL_DAY = "hf/daily_papers_2024-10-25_full_day_29_entries.json"
 DAY_0731 = "hf/daily_papers_date_2026-07-31_trimmed5.json"
@@ -186,7 +187,7 @@ DAY = dt.date(2026, 7, 31)
 
 
 def run(router: Router, config: Settings):
-    http = make_http(router, policies_for(config), FakeClock())
+    http = make_http(router, host_policies(config), FakeClock())
     (report,) = hf.fetch(http, config, DAY)
     return http, report
 
@@ -264,6 +265,6 @@ def test_lookup_model():
 
 def test_lookup_model_server_error_raises():
     router = Router({"/api/models/org/name": httpx.Response(500)})
-    http = make_http(router, {"huggingface.co": policies_for(Settings())["huggingface.co"]})
+    http = make_http(router, {"huggingface.co": host_policies(Settings())["huggingface.co"]})
     with pytest.raises(FetchError, match="HTTP 500"):
         hf.lookup_model(http, Settings(), "org/name")

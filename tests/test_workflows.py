@@ -588,12 +588,11 @@ def _flatten(prefix: str, value: dict, out: dict[str, str]) -> None:
 @pytest.fixture(scope="module")
 def fixture_internet():
     """The recorded day on loopback, as BRIEFING_ environment overrides (what a test sets instead of DNS)."""
-    from generator.cli import _deep_merge, _fill
-    from generator.replay import FixtureServer, load_manifest, point_sources_at
+    from generator.replay import FixtureServer, load_manifest, replay_overrides
 
     manifest = load_manifest(REPLAY)
     with FixtureServer(manifest.routes) as server:
-        overrides = _deep_merge(point_sources_at(server.url), _fill(manifest.settings, server.url))
+        overrides = replay_overrides(manifest, server.url)
         env: dict[str, str] = {}
         for section, value in overrides.items():
             _flatten(f"BRIEFING_{section.upper()}", value, env)
