@@ -3,8 +3,9 @@
 The daily and PR workflows are not re-described here: ``WorkflowPlayer`` reads
 ``.github/workflows/*.yml`` and runs each job's steps in order, the way a runner would:
 every ``run:`` script with ``bash --noprofile --norc -eo pipefail`` (``defaults.run.shell``),
-``if:`` conditions evaluated (a small subset of GitHub's expression language, enough for these
-files: it fails loudly on anything else), ``$GITHUB_OUTPUT``/``$GITHUB_STEP_SUMMARY`` files,
+``if:`` conditions looked up in ``CONDITIONS`` (the meaning of each condition the files use;
+an unknown one fails), ``${{ }}`` context paths in ``env:``/``with:``/``outputs:`` looked up
+(nothing else is allowed there), ``$GITHUB_OUTPUT``/``$GITHUB_STEP_SUMMARY`` files,
 ``continue-on-error``, and ``needs`` between jobs. So a change to a workflow's commands is a
 change to what these tests run.
 
@@ -25,9 +26,7 @@ What is not the real thing, and why:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 import os
 import re
 import shutil
@@ -198,160 +197,91 @@ def test_external_link_config_is_valid_and_excludes_bot_hostile_hosts(tmp_path):
 # The workflow player
 
 
-class ExpressionError(AssertionError):
-    pass
+# What the workflows' expressions mean when played. Not an evaluator: actionlint (above) checks
+# the expressions themselves; the player only needs to know, for each condition the two files
+# actually use, whether it holds. GitHub puts an implicit `success() &&` before a condition
+# without a status function; the entries below spell it out. A condition not listed here fails
+# test_every_condition_is_known, so the player never guesses.
 
 
-_TOKEN = re.compile(r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>\d+(?:\.\d+)?)|(?P<op>==|!=|&&|\|\||<=|>=|[!<>()\[\],.*])|(?P<id>[A-Za-z_][\w-]*))")
+@dataclass
+class Played:
+    """What a condition can see: the run so far (contexts) and whether nothing has failed."""
+
+    contexts: dict[str, Any]
+    ok: bool
+
+    def get(self, path: str) -> str:
+        return _lookup(self.contexts, path)
 
 
-class Expression:
-    """GitHub Actions expressions: literals, contexts, ! == != && || ( ), and the status functions."""
+CONDITIONS: dict[str, Callable[[Played], bool]] = {
+    "success()": lambda p: p.ok,
+    "failure()": lambda p: not p.ok,
+    "always()": lambda p: True,
+    "steps.run.outputs.published == 'true'": lambda p: p.ok and p.get("steps.run.outputs.published") == "true",
+    "steps.run.outputs.published != 'true'": lambda p: p.ok and p.get("steps.run.outputs.published") != "true",
+    "needs.build.outputs.published == 'true'": lambda p: p.ok and p.get("needs.build.outputs.published") == "true",
+    "${{ !cancelled() && steps.install.outcome == 'success' }}": lambda p: p.get("steps.install.outcome") == "success",
+}
 
-    def __init__(self, text: str, contexts: dict[str, Any], status: dict[str, bool]):
-        self.tokens: list[tuple[str, str]] = []
-        pos, text = 0, text.strip()
-        while pos < len(text):
-            match = _TOKEN.match(text, pos)
-            if not match or match.end() == pos:
-                raise ExpressionError(f"cannot read expression {text!r} at {pos}")
-            kind = match.lastgroup
-            self.tokens.append((kind, match.group(kind)))
-            pos = match.end()
-        self.i, self.text, self.contexts, self.status = 0, text, contexts, status
-
-    def value(self) -> Any:
-        result = self._or()
-        if self.i != len(self.tokens):
-            raise ExpressionError(f"unexpected {self.tokens[self.i][1]!r} in {self.text!r}")
-        return result
-
-    def _peek(self) -> str | None:
-        return self.tokens[self.i][1] if self.i < len(self.tokens) else None
-
-    def _take(self, expected: str | None = None) -> tuple[str, str]:
-        if self.i >= len(self.tokens) or (expected and self.tokens[self.i][1] != expected):
-            raise ExpressionError(f"expected {expected!r} in {self.text!r}")
-        self.i += 1
-        return self.tokens[self.i - 1]
-
-    def _or(self):
-        left = self._and()
-        while self._peek() == "||":
-            self._take()
-            right = self._and()
-            left = left if truthy(left) else right
-        return left
-
-    def _and(self):
-        left = self._cmp()
-        while self._peek() == "&&":
-            self._take()
-            right = self._cmp()
-            left = right if truthy(left) else left
-        return left
-
-    def _cmp(self):
-        left = self._unary()
-        if self._peek() in ("==", "!="):
-            op = self._take()[1]
-            equal = loose_equal(left, self._unary())
-            return equal if op == "==" else not equal
-        return left
-
-    def _unary(self):
-        if self._peek() == "!":
-            self._take()
-            return not truthy(self._unary())
-        return self._primary()
-
-    def _primary(self):
-        kind, text = self._take()
-        if text == "(":
-            value = self._or()
-            self._take(")")
-            return value
-        if kind == "str":
-            return text[1:-1].replace("''", "'")
-        if kind == "num":
-            return float(text)
-        if kind != "id":
-            raise ExpressionError(f"unexpected {text!r} in {self.text!r}")
-        if text in ("true", "false"):
-            return text == "true"
-        if text == "null":
-            return None
-        if self._peek() == "(":
-            return self._call(text)
-        if text not in self.contexts:
-            raise ExpressionError(f"unknown context {text!r} in {self.text!r} (extend the test's player)")
-        value = self.contexts[text]
-        while self._peek() in (".", "["):
-            if self._take()[1] == ".":
-                key = self._take()[1]
-            else:
-                key = self._or()
-                self._take("]")
-            value = value.get(str(key)) if isinstance(value, dict) else None
-        return value
-
-    def _call(self, name: str):
-        self._take("(")
-        args = []
-        while self._peek() != ")":
-            args.append(self._or())
-            if self._peek() == ",":
-                self._take()
-        self._take(")")
-        if name in self.status:
-            return self.status[name]
-        if name == "contains":
-            return str(args[1]).lower() in str(args[0]).lower()
-        if name == "startsWith":
-            return str(args[0]).lower().startswith(str(args[1]).lower())
-        raise ExpressionError(f"function {name}() is not supported by the test's player")
+# `${{ a.b.c }}` in env:/with:/outputs: is only ever a context path (test_interpolations_are_context_paths).
+CONTEXT_PATH = re.compile(r"\$\{\{\s*([A-Za-z_][\w-]*(?:\.[\w-]+)*)\s*\}\}")
 
 
-def truthy(value: Any) -> bool:
-    if isinstance(value, float):
-        return value != 0 and not math.isnan(value)
-    return bool(value)
+def _lookup(contexts: dict[str, Any], path: str) -> str:
+    """A context path's value as GitHub shows it in a string: missing is ''."""
+    value: Any = contexts
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return _text(value)
 
 
-def _number(value: Any) -> float:
-    if value is None:
-        return 0.0
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, (int, float)):
-        return float(value)
-    try:
-        return float(str(value).strip() or 0)
-    except ValueError:
-        return math.nan
-
-
-def loose_equal(a: Any, b: Any) -> bool:
-    if isinstance(a, str) and isinstance(b, str):
-        return a.lower() == b.lower()  # GitHub compares strings ignoring case
-    if type(a) is type(b):
-        return a == b
-    return _number(a) == _number(b)
-
-
-def as_text(value: Any) -> str:
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, (dict, list)):
-        return json.dumps(value)
     return str(value)
 
 
-STATUS_FUNCTIONS = ("success(", "failure(", "always(", "cancelled(")
+def _all_conditions(workflow: dict) -> list[str]:
+    found = []
+    for job in workflow["jobs"].values():
+        found += [str(job["if"])] if "if" in job else []
+        found += [str(step["if"]) for step in job["steps"] if "if" in step]
+    return found
+
+
+def _interpolated_values(workflow: dict) -> list[str]:
+    """Every string the player interpolates: env:, with: and job outputs:."""
+    values = [str(v) for v in (workflow.get("env") or {}).values()]
+    for job in workflow["jobs"].values():
+        values += [str(v) for v in (job.get("env") or {}).values()] + [str(v) for v in (job.get("outputs") or {}).values()]
+        for step in job["steps"]:
+            values += [str(v) for key in ("env", "with") for v in (step.get(key) or {}).values()]
+    return values
+
+
+@pytest.mark.parametrize("path", [DAILY, PR], ids=["daily", "pr"])
+def test_every_condition_is_known(path):
+    unknown = [c for c in _all_conditions(_load(path)) if c not in CONDITIONS]
+    assert unknown == [], f"give the player the meaning of {unknown} in CONDITIONS (and a test that plays it)"
+
+
+@pytest.mark.parametrize("path", [DAILY, PR], ids=["daily", "pr"])
+def test_interpolations_are_context_paths(path):
+    for value in _interpolated_values(_load(path)):
+        assert "${{" not in CONTEXT_PATH.sub("", value), f"{value!r}: only context paths inside ${{{{ }}}} (the player looks them up)"
+
+
+def test_the_player_reads_outputs_and_paths_as_github_does():
+    contexts = {"steps": {"run": {"outputs": {"published": "true"}, "outcome": "success"}}, "inputs": {"date": ""}}
+    assert CONDITIONS["steps.run.outputs.published == 'true'"](Played(contexts, ok=True))
+    assert not CONDITIONS["steps.run.outputs.published == 'true'"](Played(contexts, ok=False))  # implicit success()
+    assert CONDITIONS["steps.run.outputs.published != 'true'"](Played({"steps": {}}, ok=True))  # missing output
+    assert _lookup(contexts, "steps.nothing.outputs.day") == "" and _lookup(contexts, "steps.run.outcome") == "success"
+    assert _parse_outputs("a=1\nb<<EOF\nx\ny\nEOF\nc=3=4\n") == {"a": "1", "b": "x\ny", "c": "3=4"}
 
 
 @dataclass
@@ -413,9 +343,7 @@ class WorkflowPlayer:
             return JobRun(job_id, "not played")
         needs_ctx = {n: {"result": done[n].result, "outputs": done[n].outputs} for n in needs}
         all_ok = all(done[n].result == "success" for n in needs)
-        condition = spec.get("if", "success()")
-        status = {"success": all_ok, "failure": any(done[n].result == "failure" for n in needs), "always": True, "cancelled": False}
-        if not self._if(condition, {"needs": needs_ctx}, status):
+        if not self._if(spec.get("if", "success()"), {"needs": needs_ctx}, all_ok):
             return JobRun(job_id, "skipped")
         job = JobRun(job_id, "success")
         steps_ctx: dict[str, dict] = {}
@@ -425,8 +353,7 @@ class WorkflowPlayer:
             name = step.get("name") or step.get("run", step.get("uses", f"step {index}")).splitlines()[0]
             ctx = {"needs": needs_ctx, "steps": steps_ctx}
             failed = any(s.conclusion == "failure" for s in job.steps)
-            status = {"success": not failed, "failure": failed, "always": True, "cancelled": False}
-            if not self._if(step.get("if", "success()"), ctx, status):
+            if not self._if(step.get("if", "success()"), ctx, not failed):
                 run = StepRun(job_id, step_id, name, "skipped", "skipped")
             else:
                 if f"before:{step_id}" in self.hooks:
@@ -441,7 +368,7 @@ class WorkflowPlayer:
             job.steps.append(run)
         if any(s.conclusion == "failure" for s in job.steps):
             job.result = "failure"
-        job.outputs = {k: as_text(self._interpolate(v, {"needs": needs_ctx, "steps": steps_ctx})) for k, v in (spec.get("outputs") or {}).items()}
+        job.outputs = self._strings(spec.get("outputs") or {}, {"needs": needs_ctx, "steps": steps_ctx})
         return job
 
     # -- steps
@@ -504,26 +431,25 @@ class WorkflowPlayer:
         return {
             "github": {"event_name": self.event, "workspace": str(self.workspace), "run_id": "4242", "ref": "refs/heads/main",
                        "ref_name": "main", "repository": "owner/briefing", "event": {"inputs": self.inputs}},
-            "inputs": self.inputs, "secrets": self.secrets, "vars": {}, "env": {}, "runner": {"os": "Linux", "temp": str(self.runner_temp)},
+            "inputs": self.inputs, "secrets": self.secrets, "runner": {"os": "Linux", "temp": str(self.runner_temp)},
             "steps": {}, "needs": {}, **extra,
         }
 
-    def _if(self, condition: Any, extra: dict, status: dict[str, bool]) -> bool:
-        text = str(condition).strip()
-        if text.startswith("${{") and text.endswith("}}"):
-            text = text[3:-2]
-        if not any(f in text for f in STATUS_FUNCTIONS):
-            text = f"success() && ({text})"
-        return truthy(Expression(text, self._contexts(extra), status).value())
+    def _if(self, condition: Any, extra: dict, ok: bool) -> bool:
+        meaning = CONDITIONS.get(str(condition))
+        assert meaning is not None, f"the player does not know the condition {condition!r}: add it to CONDITIONS"
+        return meaning(Played(self._contexts(extra), ok))
 
-    def _interpolate(self, value: Any, extra: dict) -> Any:
+    def _interpolate(self, value: Any, extra: dict) -> str:
         if not isinstance(value, str):
-            return value
-        status = {"success": True, "failure": False, "always": True, "cancelled": False}
-        return re.sub(r"\$\{\{(.*?)\}\}", lambda m: as_text(Expression(m.group(1), self._contexts(extra), status).value()), value)
+            return _text(value)
+        contexts = self._contexts(extra)
+        text = CONTEXT_PATH.sub(lambda m: _lookup(contexts, m.group(1)), value)
+        assert "${{" not in text, f"the player interpolates only context paths: {value!r}"
+        return text
 
     def _strings(self, mapping: dict, extra: dict) -> dict[str, str]:
-        return {str(k): as_text(self._interpolate(v, extra)) for k, v in (mapping or {}).items()}
+        return {str(k): self._interpolate(v, extra) for k, v in (mapping or {}).items()}
 
 
 def _needs(spec: dict) -> list[str]:
@@ -546,24 +472,6 @@ def _parse_outputs(text: str) -> dict[str, str]:
             key, value = line.split("=", 1)
             outputs[key] = value
     return outputs
-
-
-def test_player_expressions():
-    ctx = {"steps": {"run": {"outputs": {"published": "true"}, "outcome": "success"}}, "inputs": {"date": ""}}
-    ok = {"success": True, "failure": False, "always": True, "cancelled": False}
-
-    def ev(text, status=ok):
-        return Expression(text, ctx, status).value()
-
-    assert ev("steps.run.outputs.published == 'true'") is True
-    assert ev("steps.run.outputs.published != 'TRUE'") is False  # case-insensitive, like GitHub
-    assert ev("steps.nothing.outputs.published != 'true'") is True  # null != 'true'
-    assert ev("inputs.date || 'today'") == "today"
-    assert ev("!cancelled() && steps.run.outcome == 'success'") is True
-    assert ev("failure()", {**ok, "failure": True}) is True
-    with pytest.raises(ExpressionError):
-        ev("hashFiles('x')")
-    assert _parse_outputs("a=1\nb<<EOF\nx\ny\nEOF\nc=3=4\n") == {"a": "1", "b": "x\ny", "c": "3=4"}
 
 
 # --------------------------------------------------------------------------------------------
