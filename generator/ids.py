@@ -58,11 +58,6 @@ def model_id(name: str) -> str:
     return f"hf:{name}"
 
 
-def kind_of(item_id: str) -> str:
-    prefix = item_id.split(":", 1)[0]
-    return {"arxiv": "paper", "github": "repo", "hf": "model"}[prefix]
-
-
 def item_path(item_id: str) -> PurePosixPath:
     """Where an item lives below ``data/items``; sharded so no folder holds more than ~1000 files.
 

@@ -100,9 +100,7 @@ def merge_item(existing: Item | None, verified: Verified, candidates: list[Candi
         verification=_merge_verification(existing.verification if existing else None, verified.verification),
         commentary=existing.commentary if existing else Commentary(),
     )
-    if existing:
-        item.categories, item.classification, item.relevance = existing.categories, existing.classification, existing.relevance
-    return item
+    return item  # categories and relevance: classify.apply, from today's text
 
 
 def signals(candidates: list[Candidate]) -> dict[str, float]:

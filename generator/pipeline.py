@@ -31,7 +31,6 @@ LOOKUP_KIND = {"arxiv_api": "paper", "github_api": "repo", "huggingface": "model
 class RunResult:
     edition: Edition  # the edition this run assembled (not stored when ``refused``)
     written: list[str] = field(default_factory=list)  # data-relative paths that changed
-    dropped: dict[str, str] = field(default_factory=dict)
     refused: str | None = None  # why nothing was stored (the day's stored edition, if any, stands)
     stored: Edition | None = None  # the day's edition on disk before the run
 
@@ -210,7 +209,7 @@ def run(
     stored = archive.load_edition(day)
     refused = edition_mod.why_not_replace(edition, stored)
     if refused and (not force or not listed):  # checked before commentary: no LLM spend on it
-        return RunResult(edition=edition, dropped=outcome.dropped, refused=refused, stored=stored)
+        return RunResult(edition=edition, refused=refused, stored=stored)
     if stored is not None:  # a re-run: day-level text (perhaps edited by a human) carries over
         edition.judgment, edition.ideas = stored.judgment, stored.ideas
         edition.needs_llm, edition.commentary_notes = stored.needs_llm, stored.commentary_notes
@@ -218,7 +217,7 @@ def run(
     use_llm = with_llm and llm_configured(settings)
     progress(f"commentary: {len(listed)} items" + (f" with {settings.llm.model}" if use_llm else " (extractive)"))
     write_commentary(list(listed.values()), edition, history, settings, http if with_llm else None, day)
-    return RunResult(edition=edition, written=store(archive, listed, edition), dropped=outcome.dropped, stored=stored)
+    return RunResult(edition=edition, written=store(archive, listed, edition), stored=stored)
 
 
 def store(archive: Archive, items: dict[str, Item], edition: Edition) -> list[str]:

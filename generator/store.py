@@ -181,9 +181,6 @@ class Archive:
             return []
         return sorted(p for p in self.briefings_dir.rglob("*.yaml") if not p.name.startswith(TMP_PREFIX))
 
-    def edition_dates(self) -> list[dt.date]:
-        return [dt.date.fromisoformat(p.stem) for p in self.edition_files()]
-
     def load_editions(self) -> list[Edition]:
         with _no_gc():
             return [Edition.model_validate(read_yaml(p)) for p in self.edition_files()]

@@ -50,7 +50,6 @@ class Verified:
 class Outcome:
     verified: dict[str, Verified] = field(default_factory=dict)
     dropped: dict[str, str] = field(default_factory=dict)  # id -> reason
-    lookup_errors: list[str] = field(default_factory=list)
     failed_lookups: dict[str, int] = field(default_factory=dict)  # kind -> items whose look-up failed
     renamed: dict[str, str] = field(default_factory=dict)  # id seen -> id the authority answers under
 
@@ -132,7 +131,6 @@ def _verify_one(item_id: str, name: str, candidate: Candidate, kind: str, lookup
     try:
         authority = ask(candidate.title if kind == "repo" else name)
     except SourceError as exc:
-        outcome.lookup_errors.append(str(exc))
         outcome.failed(kind)
         outcome.verified[item_id] = _partial(candidate, AUTHORITY[kind], url, now, _reason(exc))
         if exc.status in (403, 429):
@@ -150,7 +148,6 @@ def _verify_papers(pending: dict[str, Candidate], lookups: Lookups, now: dt.date
     try:
         found = lookups.papers(sorted(pending))
     except SourceError as exc:
-        outcome.lookup_errors.append(str(exc))
         outcome.failed("paper")
         for name, candidate in pending.items():
             outcome.verified[candidate.id] = _partial(candidate, "arxiv-api", lookups.paper_url(name), now, _reason(exc))
@@ -161,7 +158,6 @@ def _verify_papers(pending: dict[str, Candidate], lookups: Lookups, now: dt.date
         # reported: a glitch on its side, not proof that they do not exist. Keep, as partial.
         for name, candidate in pending.items():
             outcome.verified[candidate.id] = _partial(candidate, "arxiv-api", lookups.paper_url(name), now, "empty answer")
-        outcome.lookup_errors.append(f"arXiv id_list answered with no entry for {len(pending)} IDs")
         outcome.failed("paper")
         return
     for name, candidate in sorted(pending.items()):

@@ -120,7 +120,7 @@ def test_same_paper_from_rss_and_hf_is_one_item_with_both_sightings(tmp_path, se
     from generator.sources import arxiv
 
     rss = payload("arxiv_rss/rss_multi_archive_2024-11-28_trimmed_cs.CL_plus_cross.rss.xml")
-    first_new = next(c for c in arxiv.parse_rss(rss) if c.detail == "new")
+    first_new = next(c for c in arxiv.read_rss(rss)[1] if c.detail == "new")
     routes = [
         Route(path="/rss/cs.CL", body=rss, headers={"Content-Type": "application/rss+xml"}),
         Route(path="/api/daily_papers", body=derived_hf_entry_for(first_new), headers={"Content-Type": "application/json"}),

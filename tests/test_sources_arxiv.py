@@ -131,7 +131,7 @@ def test_api_truncated_feed_raises():
         arxiv.parse_api(body[: len(body) // 2])
 
 
-# --------------------------------------------------------------------------- parse_rss
+# --------------------------------------------------------------------------- read_rss
 
 
 def test_rss_multi_archive_counts():
@@ -147,7 +147,7 @@ def test_rss_multi_archive_counts():
 
 
 def test_rss_item_fields():
-    items = {i.id: i for i in arxiv.parse_rss(fixture_bytes(MULTI_RSS))}
+    items = {i.id: i for i in arxiv.read_rss(fixture_bytes(MULTI_RSS))[1]}
     first = items["arxiv:2411.17708"]
     assert first.title == "Towards Efficient Neurally-Guided Program Induction for ARC-AGI"
     assert first.summary.startswith("ARC-AGI is an open-world problem domain")
@@ -173,7 +173,7 @@ def test_rss_empty_feeds(name, day):
 
 def test_rss_error_channel_raises_with_its_explanation():
     with pytest.raises(ParseError, match="Bad archive 'astroph'"):
-        arxiv.parse_rss(fixture_bytes(RSS + "rss_error_bad_archive_astroph_2024-11-28.rss.xml"))
+        arxiv.read_rss(fixture_bytes(RSS + "rss_error_bad_archive_astroph_2024-11-28.rss.xml"))
 
 
 def test_rss_without_channel_date_uses_the_items_dates():
@@ -185,7 +185,7 @@ def test_rss_without_channel_date_uses_the_items_dates():
 
 def test_rss_refuses_html():
     with pytest.raises(ParseError, match="HTML page"):
-        arxiv.parse_rss(b"<html><body><h1>502 Bad Gateway</h1></body></html>")
+        arxiv.read_rss(b"<html><body><h1>502 Bad Gateway</h1></body></html>")
 
 
 # --------------------------------------------------------------------------- requests
@@ -204,7 +204,7 @@ def test_listing_window_and_query():
     params = arxiv.listing_params(settings, LISTING_DAY, start=200)
     assert params["search_query"] == "(cat:cs.AI OR cat:cs.CL OR cat:cs.LG) AND submittedDate:[202604270000 TO 202604302359]"
     assert (params["sortBy"], params["sortOrder"], params["start"], params["max_results"]) == ("submittedDate", "descending", 200, 200)
-    assert arxiv.api_listing_url(settings, LISTING_DAY).startswith("https://export.arxiv.org/api/query?search_query=")
+    assert arxiv.api_url(settings) == "https://export.arxiv.org/api/query"
     assert arxiv.rss_url(settings) == "https://rss.arxiv.org/rss/cs.AI+cs.CL+cs.LG"
 
 

@@ -26,7 +26,6 @@ import datetime as dt
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
 
 import feedparser
 
@@ -117,17 +116,13 @@ def _categories(terms: list[str | None]) -> list[str]:
 # --------------------------------------------------------------------------- RSS
 
 
-def parse_rss(body: bytes) -> list[Candidate]:
-    """Items of an rss.arxiv.org feed (2024 feed system), every announce type.
-
-    ``published`` is the announcement date (item or channel pubDate), ``detail`` the announce
-    type. The "Feed error for query" channel raises ParseError with arXiv's explanation.
-    """
-    return read_rss(body)[1]
-
-
 def read_rss(body: bytes) -> tuple[dt.date | None, list[Candidate]]:
-    """The channel's announcement date and its items (see ``parse_rss``)."""
+    """The announcement date and the items of an rss.arxiv.org feed (2024 feed system).
+
+    Every announce type is kept: ``published`` is the announcement date (item or channel
+    pubDate), ``detail`` the announce type. The "Feed error for query" channel raises
+    ParseError with arXiv's explanation.
+    """
     feed = parse_feed(body, "arXiv RSS")
     channel = feed.feed
     if channel.get("title", "").startswith("Feed error"):
@@ -204,11 +199,6 @@ def listing_params(settings: Settings, day: dt.date, start: int = 0) -> dict[str
         "start": start,
         "max_results": api.max_results,
     }
-
-
-def api_listing_url(settings: Settings, day: dt.date, start: int = 0) -> str:
-    """The full listing URL, as shown in notes and docs."""
-    return f"{api_url(settings)}?{urlencode(listing_params(settings, day, start))}"
 
 
 def failure_note(exc: SourceError) -> str:
