@@ -40,6 +40,16 @@ def bare_arxiv_id(raw: str) -> str:
     return split_arxiv_id(raw)[0]
 
 
+def arxiv_abs_url(bare: str) -> str:
+    """The paper's abstract page on arxiv.org, for a bare ID (``2104.12255``)."""
+    return f"https://arxiv.org/abs/{bare}"
+
+
+def arxiv_pdf_url(bare: str) -> str:
+    """The paper's PDF on arxiv.org, for a bare ID."""
+    return f"https://arxiv.org/pdf/{bare}"
+
+
 def paper_id(raw: str) -> str:
     return "arxiv:" + bare_arxiv_id(raw)
 

@@ -114,8 +114,8 @@ def _load(path: Path, shown: str, model: type[BaseModel]) -> tuple[BaseModel | N
         return None, faults, source, data
 
 
-# Above this many item files, parsing is spread over processes (YAML construction is CPU-bound
-# pure Python: 5 years of items take ~17 s on one core).
+# Above this many item files, parsing is spread over processes: YAML construction is CPU-bound
+# pure Python, so one core is the limit otherwise (PERFORMANCE.md, "Validation").
 PARALLEL_FROM = 1000
 
 
@@ -234,7 +234,7 @@ def _edition_file(path: Path, data_dir: Path, prefix: str) -> tuple[str, list[Fa
 
 
 def _check_chunk(check, paths: list[Path], base: Path, prefix: str) -> list:
-    gc.disable()  # short-lived worker: nothing cyclic worth collecting, and parsing is ~30% faster
+    gc.disable()  # short-lived worker: nothing cyclic worth collecting, and the collector's scans cost parse time
     return [check(path, base, prefix) for path in paths]
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
+from ..text import collapse_whitespace
+
 # Acronyms so generic that naming them claims nothing about an item.
 GENERIC_NAMES = frozenset(
     {
@@ -72,7 +74,7 @@ def normalise(text: str) -> str:
     """NFKC, unified dashes, no thousands separators, single spaces. Case is kept."""
     text = unicodedata.normalize("NFKC", text or "").translate(_DASHES)
     text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return collapse_whitespace(text)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..models import Edition, Item
 from ..settings import Settings
+from ..text import collapse_whitespace
 from .claims import split_sentences
 
 VERSION = "extractive.v1"
@@ -62,13 +63,9 @@ _KIND_NAMES = {
 # --------------------------------------------------------------------------- text helpers
 
 
-def clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
-
-
 def trim(text: str, limit: int = LIMIT) -> str:
     """``text`` cut to about ``limit`` characters: at a sentence end, else a clause, else a word."""
-    text = clean(text)
+    text = collapse_whitespace(text)
     if len(text) <= limit:
         return text
     sentences = split_sentences(text)
@@ -93,7 +90,7 @@ def trim(text: str, limit: int = LIMIT) -> str:
 
 
 def sentences_of(text: str) -> list[str]:
-    return [s.strip() for s in split_sentences(clean(text)) if s.strip()]
+    return [s.strip() for s in split_sentences(collapse_whitespace(text)) if s.strip()]
 
 
 def _chosen(sentences: list[str]) -> list[int]:
@@ -115,12 +112,12 @@ def _chosen(sentences: list[str]) -> list[int]:
 
 def contribution(item: Item, language: str = "en") -> str:
     """The source's own statement of what it contributes."""
-    summary = clean(item.summary)
+    summary = collapse_whitespace(item.summary)
     if item.kind != "paper":
         # Repos: the description; models: the card summary, else the facts (pipeline tag, library).
-        return trim(summary) if summary else facts_line(item, language) or clean(item.title)
+        return trim(summary) if summary else facts_line(item, language) or collapse_whitespace(item.title)
     if not summary:
-        return clean(item.title)
+        return collapse_whitespace(item.title)
     sentences = sentences_of(summary)
     chosen = _chosen(sentences)
     text = " ".join(sentences[i] for i in chosen)
@@ -141,7 +138,7 @@ def why_it_matters(item: Item, settings: Settings) -> str | None:
     """For papers, the sentence stating results; for repos and models, their stated facts."""
     if item.kind != "paper":
         facts = facts_line(item, settings.language)
-        return facts if facts and clean(item.summary) else None
+        return facts if facts and collapse_whitespace(item.summary) else None
     sentences = sentences_of(item.summary)
     if not sentences:
         return None
@@ -171,7 +168,7 @@ _FACT_LABELS = {
 def facts_line(item: Item, language: str) -> str:
     """Known facts from ``extra`` (pipeline tag, library, language, license...), labelled."""
     labels = _FACT_LABELS[language]
-    parts = [f"{labels[key]}: {clean(item.extra[key])}" for key in labels if clean(item.extra.get(key, ""))]
+    parts = [f"{labels[key]}: {collapse_whitespace(item.extra[key])}" for key in labels if collapse_whitespace(item.extra.get(key, ""))]
     seen: set[str] = set()
     unique = [p for p in parts if not (p in seen or seen.add(p))]
     return ("；" if language == "zh" else "; ").join(unique)
@@ -191,8 +188,8 @@ def relation(item: Item, settings: Settings) -> str:
             parts.append(f"Related to '{name}': matched {on}" if on else f"Related to '{name}'")
     if parts:
         return ("；" if zh else "; ").join(parts)
-    if clean(item.relevance.explanation):
-        return clean(item.relevance.explanation)
+    if collapse_whitespace(item.relevance.explanation):
+        return collapse_whitespace(item.relevance.explanation)
     return "未匹配到已配置的关注方向" if zh else "No match with the configured interests"
 
 
@@ -232,7 +229,7 @@ def day_stats(items: list[Item], edition: Edition, history: list[Edition], setti
         rising.sort(key=lambda r: (-r["_delta"], r["category"]))
         for r in rising:
             del r["_delta"]
-    titles = {item.id: clean(item.title) for item in items}
+    titles = {item.id: collapse_whitespace(item.title) for item in items}
     continuity = []
     seen: set[str] = set()
     for section in edition.sections:

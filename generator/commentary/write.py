@@ -180,7 +180,7 @@ class _Outcome:
 
 
 @dataclass
-class _Tally:
+class _CommentaryCounts:
     batches: int = 0
     batches_ok: int = 0
     failures: Counter = field(default_factory=Counter)  # reason -> batches
@@ -203,7 +203,7 @@ class _Run:
         self.configured = llm_configured(settings)
         self.chat: ChatClient | None = ChatClient(http, settings) if self.configured and http is not None else None
         self.unavailable: str | None = None  # reason, once the LLM proved unusable for the run
-        self.tally = _Tally()
+        self.tally = _CommentaryCounts()
         self.day_notes: list[str] = []
 
     # ---- helpers

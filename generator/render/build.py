@@ -144,8 +144,8 @@ def _index_year(site_dir: Path, root: Path, year: str, output: str, cache_dir: P
 def build_search_index(site_dir: Path, *, root: Path, cache_dir: Path | None = None) -> list[str]:
     """One Pagefind index per year of day pages, merged in the browser.
 
-    Pagefind holds a whole index in memory while it builds (one index over 5 years peaked at
-    3.2 GB; one year at ~0.6 GB). The newest year's bundle is ``pagefind/`` (the search page
+    Pagefind holds a whole index in memory while it builds, so one index over years of pages
+    outgrows the build's memory target (PERFORMANCE.md). The newest year's bundle is ``pagefind/`` (the search page
     loads its UI); older years go to ``pagefind-<year>/``, listed newest first in
     ``pagefind/merge.json`` for the search page's ``mergeIndex``. With ``cache_dir``, a year
     whose day pages are unchanged gets its bundle from there. Returns the bundles built.

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..ids import anchor
+from ..ids import anchor, arxiv_abs_url
 from ..models import EditionEntry, GeneratedText, Item
 from .escape import one_line, safe_url, truncate
 from .i18n import SOURCE_LABELS, Labels
@@ -152,7 +152,7 @@ class Cards:
         found: list[tuple[str, str | None]] = []
         prefix, _, rest = item.id.partition(":")
         if prefix == "arxiv":
-            found.append((t("link_arxiv"), f"https://arxiv.org/abs/{rest}"))
+            found.append((t("link_arxiv"), arxiv_abs_url(rest)))
             if any(s.source == "hf-daily-papers" for s in item.seen):
                 found.append((t("link_hf_paper"), f"https://huggingface.co/papers/{rest}"))
         found.append((t("link_" + {"paper": "arxiv", "repo": "github", "model": "hf_model"}[item.kind]), item.url))

@@ -16,12 +16,13 @@ import html
 import re
 from urllib.parse import quote, urlsplit
 
+from ..text import collapse_whitespace
+
 # Characters Python-Markdown treats as backslash-escapable with the extensions the site uses
 # (core set + "|" from the tables extension). Escaping any other character would leave a
 # visible backslash, so the set must stay in step with mkdocs.yml (a test checks it).
 MD_SPECIALS = "\\`*_{}[]()#+-.!|"
 _MD_SPECIAL_RE = re.compile("([" + re.escape(MD_SPECIALS) + "])")
-_WHITESPACE_RE = re.compile(r"\s+")
 # C0/C1 controls (other than whitespace, collapsed separately) and the BOM never render usefully;
 # bidirectional embeddings, overrides and isolates (U+202A-E, U+2066-9) could make a title
 # display as something else, so pages drop them too (the archive keeps the text exactly).
@@ -44,7 +45,7 @@ def one_line(text: object) -> str:
     text = str(text)
     if not _ODD_CHARS_RE.search(text) and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text  # fast path: already one clean line
-    return _WHITESPACE_RE.sub(" ", _CONTROL_RE.sub("", text)).strip()
+    return collapse_whitespace(_CONTROL_RE.sub("", text))
 
 
 def escape_md(text: object) -> str:

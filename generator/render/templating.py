@@ -24,11 +24,11 @@ import re
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
+from ..text import collapse_whitespace
 from .escape import escape_html, escape_md, safe_url
 from .i18n import STRINGS, Labels
 
 _LAYOUT_RE = re.compile(r"\n[ \t]*")
-_SPACES_RE = re.compile(r"\s+")
 # Text escape_html would return unchanged: words separated by single spaces, none of
 # & < > " ', no other whitespace or control character (see escape.one_line).
 _WORD = "[^&<>\"'\\s\x00-\x1f\x7f-\x9f\ufeff\u202a-\u202e\u2066-\u2069]+"
@@ -81,7 +81,7 @@ def _url(value: object) -> Markup:
 
 def _part(value: object) -> Markup:
     """A fragment of a fixed label around a placeholder: escaped, spaces at its edges kept."""
-    return Markup(html.escape(_SPACES_RE.sub(" ", str(value)), quote=True))
+    return Markup(html.escape(collapse_whitespace(str(value), trim=False), quote=True))
 
 
 def _join(values, separator: str = "") -> Markup:

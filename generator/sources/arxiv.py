@@ -30,17 +30,16 @@ from typing import TYPE_CHECKING
 import feedparser
 
 from ..errors import FetchError, ParseError, SourceError
-from ..ids import split_arxiv_id
+from ..ids import arxiv_abs_url, arxiv_pdf_url, split_arxiv_id
 from ..models import Candidate
+from ..text import collapse_whitespace
 from .base import Fetched
-from .common import clean_text, iso_date, parse_feed, rfc822_date
+from .common import iso_date, parse_feed, rfc822_date
 
 if TYPE_CHECKING:  # annotations only: the parsers stay importable without the HTTP layer
     from ..http import Http
     from ..settings import Settings
 
-ABS_URL = "https://arxiv.org/abs/{}"
-PDF_URL = "https://arxiv.org/pdf/{}"
 MAX_LISTING_PAGES = 3  # a fallback listing never costs more than this many requests
 # arXiv category terms (cs.CL, astro-ph, cond-mat.str-el); excludes ACM/MSC classes (I.2.7, 68T50).
 CATEGORY = re.compile(r"^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$")
@@ -74,7 +73,7 @@ def error_message(body: bytes) -> str | None:
 def _feed_error(feed: feedparser.FeedParserDict) -> str | None:
     for entry in feed.entries:
         if "/api/errors" in entry.get("id", ""):
-            return clean_text(entry.get("summary")) or clean_text(entry.get("id"))
+            return collapse_whitespace(entry.get("summary")) or collapse_whitespace(entry.get("id"))
     return None
 
 
@@ -85,20 +84,20 @@ def _api_candidate(entry: feedparser.FeedParserDict) -> Candidate:
         raise ParseError(f"arXiv API: entry without an arXiv id ({exc})") from None
     primary = (entry.get("arxiv_primary_category") or {}).get("term")
     terms = [primary] + [tag.get("term") for tag in entry.get("tags", [])]
-    links = {"abs": ABS_URL.format(bare), "pdf": PDF_URL.format(bare)}
+    links = {"abs": arxiv_abs_url(bare), "pdf": arxiv_pdf_url(bare)}
     if entry.get("arxiv_doi"):
         links["doi"] = "https://doi.org/" + entry["arxiv_doi"].strip()
     return Candidate(
         id=f"arxiv:{bare}",
         kind="paper",
         source="arxiv-api",
-        title=clean_text(entry.get("title")),
-        url=ABS_URL.format(bare),
+        title=collapse_whitespace(entry.get("title")),
+        url=arxiv_abs_url(bare),
         published=iso_date(entry.get("published")),
         updated=iso_date(entry.get("updated")),
         version=version,
-        authors=[clean_text(a.get("name")) for a in entry.get("authors", []) if a.get("name")],
-        summary=clean_text(entry.get("summary")),
+        authors=[collapse_whitespace(a.get("name")) for a in entry.get("authors", []) if a.get("name")],
+        summary=collapse_whitespace(entry.get("summary")),
         categories=_categories(terms),
         links=links,
     )
@@ -126,7 +125,7 @@ def read_rss(body: bytes) -> tuple[dt.date | None, list[Candidate]]:
     feed = parse_feed(body, "arXiv RSS")
     channel = feed.feed
     if channel.get("title", "").startswith("Feed error"):
-        raise ParseError(f"arXiv RSS: {clean_text(channel.get('subtitle') or channel.get('title'))}")
+        raise ParseError(f"arXiv RSS: {collapse_whitespace(channel.get('subtitle') or channel.get('title'))}")
     day = rfc822_date(channel.get("published"))
     items = [_rss_candidate(item, day) for item in feed.entries]
     if day is None and items:  # no channel pubDate: the items' own dates tell the announcement
@@ -150,15 +149,15 @@ def _rss_candidate(item: feedparser.FeedParserDict, channel_day: dt.date | None)
         id=f"arxiv:{bare}",
         kind="paper",
         source="arxiv-rss",
-        title=clean_text(item.get("title")),
-        url=ABS_URL.format(bare),
+        title=collapse_whitespace(item.get("title")),
+        url=arxiv_abs_url(bare),
         published=rfc822_date(item.get("published")) or channel_day,
         version=version,
-        authors=[name for name in (clean_text(n) for n in item.get("author", "").split(",")) if name],
-        summary=clean_text(abstract or description),
+        authors=[name for name in (collapse_whitespace(n) for n in item.get("author", "").split(",")) if name],
+        summary=collapse_whitespace(abstract or description),
         categories=_categories([tag.get("term") for tag in item.get("tags", [])]),
-        detail=clean_text(announce_type) or None,
-        links={"abs": ABS_URL.format(bare), "pdf": PDF_URL.format(bare)},
+        detail=collapse_whitespace(announce_type) or None,
+        links={"abs": arxiv_abs_url(bare), "pdf": arxiv_pdf_url(bare)},
     )
 
 

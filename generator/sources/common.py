@@ -1,4 +1,4 @@
-"""Helpers every source's parser uses: text clean-up, dates, and refusing what is not a feed or JSON."""
+"""Helpers every source's parser uses: dates, and refusing what is not a feed or JSON."""
 
 from __future__ import annotations
 
@@ -12,12 +12,7 @@ from typing import Any
 import feedparser
 
 from ..errors import ParseError
-
-
-
-def clean_text(text: str | None) -> str:
-    """Collapse arXiv's hard wraps and leading spaces into single spaces."""
-    return " ".join((text or "").split())
+from ..text import collapse_whitespace
 
 
 def describe_body(body: bytes) -> str:
@@ -25,7 +20,7 @@ def describe_body(body: bytes) -> str:
     text = body.decode("utf-8", errors="replace").strip()
     if not text:
         return "an empty body"
-    head = clean_text(text[:120])
+    head = collapse_whitespace(text[:120])
     kind = "an HTML page" if "<html" in text[:1000].lower() or text.lower().startswith("<!doctype html") else "a body"
     return f"{kind} starting {head[:80]!r} ({len(body)} bytes)"
 

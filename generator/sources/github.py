@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 from ..errors import FetchError, ParseError
 from ..ids import repo_id
 from ..models import Candidate, SourceName
-from .common import clean_text, iso_date, load_json
+from ..text import collapse_whitespace
+from .common import iso_date, load_json
 from .base import Fetched
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def repo_candidate(repo: dict, source: SourceName = "github-search") -> Candidat
         url=repo.get("html_url") or REPO_URL.format(full_name),
         published=iso_date(repo.get("created_at")),
         updated=iso_date(repo.get("pushed_at")),
-        summary=clean_text(repo.get("description")),
+        summary=collapse_whitespace(repo.get("description")),
         categories=[t for t in repo.get("topics") or [] if isinstance(t, str)],
         popularity={k: float(v) for k, v in (("stars", repo.get("stargazers_count")), ("forks", repo.get("forks_count"))) if isinstance(v, int)},
         extra={k: v for k, v in extra.items() if isinstance(v, str) and v},
@@ -182,14 +183,14 @@ def _trending_candidate(row: dict) -> Candidate | None:
     if period:
         key = "stars_today" if period[2].lower() == "today" else "stars_" + period[2].lower().replace(" ", "_")
         popularity[key] = _count(period[1])
-    language = clean_text(row.get("language"))
+    language = collapse_whitespace(row.get("language"))
     return Candidate(
         id=repo_id(full_name),
         kind="repo",
         source="github-trending",
         title=full_name,
         url=REPO_URL.format(full_name),
-        summary=clean_text(row.get("description")),
+        summary=collapse_whitespace(row.get("description")),
         popularity={k: v for k, v in popularity.items() if v is not None},
         extra={"language": language} if language else {},
     )

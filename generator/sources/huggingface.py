@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING
 
 from ..errors import FetchError, ParseError
 from .. import ids
-from ..ids import paper_id, repo_id, split_arxiv_id
+from ..ids import arxiv_abs_url, paper_id, repo_id, split_arxiv_id
 from ..models import Candidate
-from .common import clean_text, iso_date, load_json, parse_feed, rfc822_date
+from ..text import collapse_whitespace
+from .common import iso_date, load_json, parse_feed, rfc822_date
 from .base import Fetched
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from ..settings import Settings
 
 HF_PAPER_URL = "https://huggingface.co/papers/{}"
-ABS_URL = "https://arxiv.org/abs/{}"
 MODEL_URL = "https://huggingface.co/{}"
 # What /api/models must be asked to expand to carry these fields (recorded working request).
 MODEL_EXPAND = ["author", "pipeline_tag", "createdAt", "downloads", "likes", "trendingScore", "tags", "library_name"]
@@ -70,7 +70,7 @@ def _daily_paper(entry: dict) -> Candidate | None:
         bare = split_arxiv_id(str(paper.get("id", "")))[0]
     except ValueError:
         return None  # schema drift or a non-arXiv paper: nothing to identify it by
-    links = {"hf": HF_PAPER_URL.format(bare), "abs": ABS_URL.format(bare)}
+    links = {"hf": HF_PAPER_URL.format(bare), "abs": arxiv_abs_url(bare)}
     related = []
     github = paper.get("githubRepo") or entry.get("githubRepo")
     repo = _github_full_name(github)
@@ -83,11 +83,11 @@ def _daily_paper(entry: dict) -> Candidate | None:
         id=paper_id(bare),
         kind="paper",
         source="hf-daily-papers",
-        title=clean_text(paper.get("title") or entry.get("title")),
-        url=ABS_URL.format(bare),
+        title=collapse_whitespace(paper.get("title") or entry.get("title")),
+        url=arxiv_abs_url(bare),
         published=iso_date(paper.get("publishedAt")),
-        authors=[clean_text(a["name"]) for a in paper.get("authors") or [] if isinstance(a, dict) and a.get("name")],
-        summary=clean_text(paper.get("summary") or entry.get("summary")),
+        authors=[collapse_whitespace(a["name"]) for a in paper.get("authors") or [] if isinstance(a, dict) and a.get("name")],
+        summary=collapse_whitespace(paper.get("summary") or entry.get("summary")),
         links=links,
         related=related,
         popularity=_numbers(
@@ -107,10 +107,10 @@ def _paper_extra(entry: dict, paper: dict) -> dict[str, str]:
         extra["hf_date"] = hf_date.isoformat()
     ai_summary = paper.get("ai_summary") or entry.get("ai_summary")
     if isinstance(ai_summary, str) and ai_summary.strip():
-        extra["ai_summary"] = clean_text(ai_summary)
+        extra["ai_summary"] = collapse_whitespace(ai_summary)
     keywords = paper.get("ai_keywords") or entry.get("ai_keywords")
     if isinstance(keywords, list) and keywords:
-        extra["ai_keywords"] = ", ".join(clean_text(str(k)) for k in keywords)
+        extra["ai_keywords"] = ", ".join(collapse_whitespace(str(k)) for k in keywords)
     organization = entry.get("organization") or paper.get("organization")
     if isinstance(organization, dict) and organization.get("name"):
         extra["organization"] = str(organization["name"])
@@ -173,7 +173,7 @@ def parse_mirror_feed(body: bytes) -> list[Candidate]:
     no arXiv id are skipped.
     """
     feed = parse_feed(body, "HF mirror feed")
-    mirror = clean_text(feed.feed.get("title")) or "mirror"
+    mirror = collapse_whitespace(feed.feed.get("title")) or "mirror"
     return [c for c in (_mirror_candidate(item, mirror) for item in feed.entries) if c]
 
 
@@ -185,18 +185,18 @@ def _mirror_candidate(item: dict, mirror: str) -> Candidate | None:
     fields = {m["label"].strip().lower(): m["value"] for m in MIRROR_FIELD.finditer(description)}
     summary = fields.get("summary", description if not fields else "")
     upvotes = re.match(r"\s*(\d+)", _text(fields.get("upvotes", "")))
-    authors = [a for a in (clean_text(n) for n in _text(fields.get("authors", "")).split(",")) if a]
+    authors = [a for a in (collapse_whitespace(n) for n in _text(fields.get("authors", "")).split(",")) if a]
     return Candidate(
         id=paper_id(bare),
         kind="paper",
         source="hf-daily-papers",
-        title=clean_text(item.get("title")),
-        url=ABS_URL.format(bare),
+        title=collapse_whitespace(item.get("title")),
+        url=arxiv_abs_url(bare),
         published=rfc822_date(item.get("published")),
         authors=authors,
         summary=_text(summary),
         detail="mirror",
-        links={"hf": HF_PAPER_URL.format(bare), "abs": ABS_URL.format(bare)},
+        links={"hf": HF_PAPER_URL.format(bare), "abs": arxiv_abs_url(bare)},
         popularity={"upvotes": float(upvotes[1])} if upvotes else {},
         extra={"mirror": mirror},
     )
@@ -215,7 +215,7 @@ def _arxiv_in_url(url: str) -> str | None:
 def _text(html_fragment: str) -> str:
     """Plain text of a small HTML fragment: tags dropped, entities decoded (feedparser hands
     back CDATA text as HTML, so a literal "O&M" arrives as "O&amp;M")."""
-    return clean_text(html.unescape(TAG.sub(" ", html_fragment)))
+    return collapse_whitespace(html.unescape(TAG.sub(" ", html_fragment)))
 
 
 # --------------------------------------------------------------------------- requests
