@@ -59,7 +59,7 @@ def _replay_server(manifest_path: str | None) -> Iterator[tuple[object | None, d
 
 def cmd_run(args: argparse.Namespace) -> int:
     from . import pipeline
-    from .commentary.write import llm_configured
+    from .commentary.fields import llm_configured
     from .http import Http, build_client
 
     progress = _progress(args.quiet)

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 
 from . import classify, edition as edition_mod, merge, verify
 from .commentary import write_commentary
-from .commentary.write import llm_configured
+from .commentary.fields import llm_configured
 from .http import Http, HostPolicy
 from .models import Candidate, Edition, Item, RunStats, SourceReport
 from .settings import Settings
@@ -210,13 +210,12 @@ def run(
     refused = edition_mod.why_not_replace(edition, stored)
     if refused and (not force or not listed):  # checked before commentary: no LLM spend on it
         return RunResult(edition=edition, refused=refused, stored=stored)
-    if stored is not None:  # a re-run: day-level text (perhaps edited by a human) carries over
-        edition.judgment, edition.ideas = stored.judgment, stored.ideas
-        edition.needs_llm, edition.commentary_notes = stored.needs_llm, stored.commentary_notes
     history = [e for e in (archive.load_edition(day - dt.timedelta(days=n)) for n in range(1, 8)) if e]
     use_llm = with_llm and llm_configured(settings)
     progress(f"commentary: {len(listed)} items" + (f" with {settings.llm.model}" if use_llm else " (extractive)"))
-    write_commentary(list(listed.values()), edition, history, settings, http if with_llm else None, day)
+    # A re-run: the stored day-level text (perhaps edited by a human) carries over.
+    commentary = write_commentary(list(listed.values()), edition, history, settings, http if with_llm else None, day, stored=stored)
+    commentary.apply_to(listed.values(), edition)
     return RunResult(edition=edition, written=store(archive, listed, edition), stored=stored)
 
 

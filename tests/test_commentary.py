@@ -21,7 +21,7 @@ from fake_llm import DAY_TASK, ITEM_TASK, Answer, FakeLLM, Reply, Sleep, Status,
 from generator.commentary import write_commentary
 from generator.commentary.claims import normalise
 from generator.commentary.llm import ChatClient, ItemsOut, LLMUnavailable, load_prompt
-from generator.commentary.write import item_inputs
+from generator.commentary.fields import item_inputs
 from generator.errors import LLMError
 from generator.http import Http
 from generator.models import (
@@ -148,6 +148,14 @@ def make_history(day: dt.date = DAY) -> list[Edition]:
     ]
 
 
+def commentate(items: list[Item], edition: Edition, history: list[Edition], settings: Settings, http, day: dt.date,
+               *, stored: Edition | None = None) -> None:
+    """One commentary run as the pipeline makes it: the day's stored edition in (here, unless
+    given, ``edition`` itself stands for it), the results adopted by the caller."""
+    result = write_commentary(items, edition, history, settings, http, day, stored=edition if stored is None else stored)
+    result.apply_to(items, edition)
+
+
 def dump(items: list[Item], edition: Edition) -> str:
     return "\n".join(to_yaml(i) for i in items) + "\n" + to_yaml(edition)
 
@@ -177,7 +185,7 @@ def test_llm_commentary_for_every_item_and_the_day(fake, http, language):
     settings = make_settings(language, fake=fake)
     items = load_items(settings)
     edition = make_edition(items)
-    write_commentary(items, edition, make_history(), settings, http, DAY)
+    commentate(items, edition, make_history(), settings, http, DAY)
 
     by = f"llm:{MODEL}"
     for item in items:
@@ -223,10 +231,10 @@ def test_rerun_is_idempotent_and_calls_nothing(fake, http):
     settings = make_settings("zh", fake=fake)
     items = load_items(settings)
     edition = make_edition(items)
-    write_commentary(items, edition, make_history(), settings, http, DAY)
+    commentate(items, edition, make_history(), settings, http, DAY)
     before, calls = dump(items, edition), len(fake.requests)
-    write_commentary(items, edition, make_history(), settings, http, DAY)
-    write_commentary(items, edition, make_history(), settings, http, DAY + dt.timedelta(days=1))
+    commentate(items, edition, make_history(), settings, http, DAY)
+    commentate(items, edition, make_history(), settings, http, DAY + dt.timedelta(days=1))
     assert len(fake.requests) == calls
     assert dump(items, edition) == before
 
@@ -252,7 +260,7 @@ def test_a_figure_absent_from_the_source_never_reaches_the_output(fake, http):
     fake.defaults[ITEM_TASK] = Answer(answer)
     fake.defaults[DAY_TASK] = Answer(lambda data: day_answer(data, judgment_extra="整体基准分数平均提升 42.0%。"))
     edition = make_edition(items)
-    write_commentary(items, edition, make_history(), settings, http, DAY)
+    commentate(items, edition, make_history(), settings, http, DAY)
 
     why = tide.commentary.why_it_matters
     assert why.text == "HumanEval 达到 48.78。"  # the supported sentence stays
@@ -272,7 +280,7 @@ def test_a_figure_absent_from_the_source_never_reaches_the_output(fake, http):
 
     # A rejected text is not asked for again while its inputs are unchanged.
     calls = len(fake.requests)
-    write_commentary(items, edition, make_history(), settings, http, DAY)
+    commentate(items, edition, make_history(), settings, http, DAY)
     assert len(fake.requests) == calls
 
 
@@ -291,7 +299,7 @@ def test_prompt_injection_in_an_abstract_changes_nothing(fake, http):
         return out
 
     fake.defaults[ITEM_TASK] = Answer(answer)
-    write_commentary(items, make_edition(items), [], settings, http, DAY)
+    commentate(items, make_edition(items), [], settings, http, DAY)
 
     (request,) = fake.requests_for(ITEM_TASK)
     assert request.system == load_prompt("item.v1").system("en")  # the system prompt is untouched
@@ -315,14 +323,14 @@ def _run_versions(fake, http, *, edit: bool) -> tuple[list[Item], list[str]]:
     settings = make_settings("zh", fake=fake)
     items = load_items(settings)
     edition = make_edition(items)
-    write_commentary(items, edition, make_history(), settings, http, DAY)
+    commentate(items, edition, make_history(), settings, http, DAY)
     target = items[0]
     if edit:
         target.commentary.why_it_matters.text = "人工点评：蒸馏跨架构的做法值得复现。"
         edition.judgment.text = "人工写的总判断。"
     snapshot = dump(items, edition)
     calls = len(fake.requests)
-    write_commentary(items, edition, make_history(), settings, http, DAY)  # same day
+    commentate(items, edition, make_history(), settings, http, DAY)  # same day
     assert dump(items, edition) == snapshot and len(fake.requests) == calls
 
     day2 = DAY + dt.timedelta(days=1)
@@ -332,7 +340,7 @@ def _run_versions(fake, http, *, edit: bool) -> tuple[list[Item], list[str]]:
     if edit:
         edition2.judgment = edition.judgment
     edition2.ideas = edition.ideas
-    write_commentary(items, edition2, make_history(day2), settings, http, day2)
+    commentate(items, edition2, make_history(day2), settings, http, day2)
     item_requests = [r for r in fake.requests[calls:] if r.task == ITEM_TASK]
     assert [[i["id"] for i in r.data["items"]] for r in item_requests] == [[target.id]]
     if edit:
@@ -371,7 +379,7 @@ def test_without_an_llm_commentary_is_complete_and_extractive(language, caplog):
     assert settings.llm.base_url == ""
     items = load_items(settings)
     edition = make_edition(items)
-    write_commentary(items, edition, make_history(), settings, None, DAY)
+    commentate(items, edition, make_history(), settings, None, DAY)
 
     for item in items:
         c = item.commentary
@@ -410,7 +418,7 @@ def test_without_an_llm_commentary_is_complete_and_extractive(language, caplog):
     assert any("no LLM configured" in n for n in edition.commentary_notes)
 
     before = dump(items, edition)
-    write_commentary(items, edition, make_history(), settings, None, DAY + dt.timedelta(days=1))
+    commentate(items, edition, make_history(), settings, None, DAY + dt.timedelta(days=1))
     assert dump(items, edition) == before
 
 
@@ -418,7 +426,7 @@ def test_llm_configured_but_no_client_falls_back(fake):
     settings = make_settings("zh", fake=fake)
     items = load_items(settings)
     edition = make_edition(items)
-    write_commentary(items, edition, [], settings, None, DAY)
+    commentate(items, edition, [], settings, None, DAY)
     assert fake.requests == []
     assert all(i.commentary.contribution.by == "extractive" for i in items)
     assert edition.needs_llm == ["ideas"]
@@ -427,9 +435,9 @@ def test_llm_configured_but_no_client_falls_back(fake):
 def test_extractive_commentary_is_upgraded_when_an_llm_appears(fake, http):
     items = load_items(make_settings("zh"))
     edition = make_edition(items)
-    write_commentary(items, edition, [], make_settings("zh"), None, DAY)
+    commentate(items, edition, [], make_settings("zh"), None, DAY)
     settings = make_settings("zh", fake=fake)
-    write_commentary(items, edition, [], settings, http, DAY)
+    commentate(items, edition, [], settings, http, DAY)
     assert all(i.commentary.contribution.by == f"llm:{MODEL}" for i in items)
     assert edition.needs_llm == [] and edition.ideas
 
@@ -449,7 +457,7 @@ def test_failures_fall_back_for_the_affected_batch_only(fake, http):
         Status(503), Status(429, {"Retry-After": "0"}),  # batch 5: 503, then 429: out of retries
     )
     edition = make_edition(items)
-    write_commentary(items, edition, make_history(), settings, http, DAY)
+    commentate(items, edition, make_history(), settings, http, DAY)
 
     batches = [items[i : i + 4] for i in range(0, 20, 4)]
     expected = ["malformed JSON", "refused", "HTTP 429", "timeout", "HTTP 429"]
@@ -466,7 +474,7 @@ def test_failures_fall_back_for_the_affected_batch_only(fake, http):
 
     # The next run retries only what fell back after a failure; this time it works.
     calls = len(fake.requests)
-    write_commentary(items, edition, make_history(), settings, http, DAY)
+    commentate(items, edition, make_history(), settings, http, DAY)
     assert len(fake.requests_for(ITEM_TASK)) - sum(1 for r in fake.requests[:calls] if r.task == ITEM_TASK) == 5
     assert all(i.commentary.contribution.by == f"llm:{MODEL}" and i.commentary.flags == [] for i in items)
 
@@ -477,7 +485,7 @@ def test_a_429_then_success_and_a_slow_batch_recover_within_retries(fake, http):
     fake.script(ITEM_TASK, Status(429, {"Retry-After": "0"}), Answer(item_answer), Sleep(1.0), Status(500))
     fake.script(DAY_TASK, Status(502))
     edition = make_edition(items)
-    write_commentary(items, edition, [], settings, http, DAY)
+    commentate(items, edition, [], settings, http, DAY)
     assert all(i.commentary.contribution.by == f"llm:{MODEL}" for i in items)
     assert edition.judgment.by == f"llm:{MODEL}"
     assert len(fake.requests_for(ITEM_TASK)) == 2 + 3  # batch 1: 429 then ok; batch 2: timeout, 500, ok
@@ -488,7 +496,7 @@ def test_day_level_failure_falls_back_to_extractive_judgment(fake, http):
     items = load_items(settings)
     fake.script(DAY_TASK, Reply(content={"judgment": "", "ideas": []}), Reply(content={"judgment": ""}))
     edition = make_edition(items)
-    write_commentary(items, edition, make_history(), settings, http, DAY)
+    commentate(items, edition, make_history(), settings, http, DAY)
     assert edition.judgment.by == "extractive" and edition.judgment.text.startswith("今日共 20 条")
     assert edition.ideas == [] and edition.needs_llm == ["ideas"]
     assert "day: llm failed (schema); extractive judgment used, ideas left out" in edition.commentary_notes
@@ -501,7 +509,7 @@ def test_token_budget_spent_falls_back_with_a_note(fake, http):
     fake.defaults[DAY_TASK] = Answer(day_answer, usage=60_000)
     fake.defaults[ITEM_TASK] = Answer(item_answer, usage=60_000)
     edition = make_edition(items)
-    write_commentary(items, edition, [], settings, http, DAY)
+    commentate(items, edition, [], settings, http, DAY)
     assert len(fake.requests) == 2  # the day, then one batch; then the budget is spent
     assert all(i.commentary.contribution.by == f"llm:{MODEL}" for i in items[:5])
     for item in items[5:]:
@@ -515,7 +523,7 @@ def test_missing_usage_is_estimated(fake, http):
     items = load_items(settings)
     fake.defaults[ITEM_TASK] = Answer(item_answer, usage=None)
     edition = make_edition(items)
-    write_commentary(items, edition, [], settings, http, DAY)
+    commentate(items, edition, [], settings, http, DAY)
     note = next(n for n in edition.commentary_notes if "tokens" in n)
     assert re.search(r"2 requests, ~\d+ tokens", note)
 
@@ -527,7 +535,7 @@ def test_an_unreachable_server_is_given_up_after_the_first_request(http):
     settings.llm.base_url, settings.llm.model, settings.llm.timeout = base_url, MODEL, 0.5
     items = load_items(settings)
     edition = make_edition(items)
-    write_commentary(items, edition, [], settings, http, DAY)
+    commentate(items, edition, [], settings, http, DAY)
     assert all(i.commentary.contribution.by == "extractive" for i in items)
     assert any(n.startswith("llm: unavailable (connection failed") for n in edition.commentary_notes)
     assert edition.needs_llm == ["ideas"]
@@ -538,7 +546,7 @@ def test_a_rejected_key_stops_the_run_asking(fake, http):
     fake.script(DAY_TASK, Status(401, body={"error": {"message": f"Incorrect API key provided: {KEY}"}}))
     items = load_items(settings)
     edition = make_edition(items)
-    write_commentary(items, edition, [], settings, http, DAY)
+    commentate(items, edition, [], settings, http, DAY)
     assert len(fake.requests) == 1
     assert all("llm-failed: HTTP 401" in i.commentary.flags for i in items)
     assert "llm: unavailable (HTTP 401); extractive used for the rest of the run" in edition.commentary_notes
@@ -559,7 +567,7 @@ def test_the_api_key_never_appears_in_logs_errors_or_yaml(fake, http, caplog, ca
     )
     items = load_items(settings)
     edition = make_edition(items)
-    write_commentary(items, edition, make_history(), settings, http, DAY)
+    commentate(items, edition, make_history(), settings, http, DAY)
     assert any(r.headers.get("authorization") == f"Bearer {KEY}" for r in fake.requests)  # it was sent...
 
     # ... and appears nowhere else.
@@ -589,7 +597,7 @@ def test_no_key_sends_no_authorization_header(fake, http):
     settings = make_settings("en", fake=fake, batch_size=20)
     settings.llm.api_key = None
     items = load_items(settings)[:3]
-    write_commentary(items, make_edition(load_items(settings)), [], settings, http, DAY)
+    commentate(items, make_edition(load_items(settings)), [], settings, http, DAY)
     assert fake.requests and all("authorization" not in r.headers for r in fake.requests)
 
 
@@ -609,7 +617,7 @@ def test_other_flags_and_repos_and_models(http):
     items = [repo, model]
     edition = make_edition(load_items(settings))
     edition.sections = [Section(slug="highlights", entries=[EditionEntry(item=repo.id), EditionEntry(item=model.id)])]
-    write_commentary(items, edition, [], settings, None, DAY)
+    commentate(items, edition, [], settings, None, DAY)
     assert repo.commentary.contribution.text == repo.summary
     assert repo.commentary.why_it_matters.text == "language: Python; license: MIT"
     assert repo.commentary.flags == ["reviewed"]
@@ -623,9 +631,21 @@ def test_a_malformed_base_url_falls_back_without_raising(http, base_url):
     settings.llm.base_url, settings.llm.model = base_url, MODEL
     items = load_items(settings)[:2]
     edition = make_edition(load_items(settings))
-    write_commentary(items, edition, [], settings, http, DAY)
+    commentate(items, edition, [], settings, http, DAY)
     assert all(i.commentary.contribution.by == "extractive" for i in items)
     assert any(n.startswith("llm: unavailable") for n in edition.commentary_notes)
+
+
+def test_commentary_returns_its_results_and_changes_nothing_it_is_given(fake, http):
+    settings = make_settings("en", fake=fake)
+    items = load_items(settings)
+    edition = make_edition(items)
+    before = dump(items, edition)
+    result = write_commentary(items, edition, make_history(), settings, http, DAY)
+    assert dump(items, edition) == before  # nothing written into the caller's objects...
+    assert set(result.commentary) == {i.id for i in items} and result.judgment is not None  # ...it is all returned
+    result.apply_to(items, edition)
+    assert all(i.commentary.contribution is not None for i in items) and edition.judgment == result.judgment
 
 
 def test_a_fresh_edition_adopts_the_stored_day_text(fake, http):
@@ -635,13 +655,13 @@ def test_a_fresh_edition_adopts_the_stored_day_text(fake, http):
     settings = make_settings("zh", fake=fake)
     items = load_items(settings)
     edition = make_edition(items)
-    write_commentary(items, edition, make_history(), settings, http, DAY)
+    commentate(items, edition, make_history(), settings, http, DAY)
     edition.judgment.text = "人工写的总判断。"
     Archive(settings.data_dir).save_edition(edition)
     calls = len(fake.requests)
 
     fresh = make_edition(items)
-    write_commentary(items, fresh, make_history(), settings, http, DAY)
+    commentate(items, fresh, make_history(), settings, http, DAY, stored=Archive(settings.data_dir).load_edition(DAY))
     assert len(fake.requests) == calls
     assert fresh.judgment.text == "人工写的总判断。" and fresh.judgment.human_edited()
     assert to_yaml(fresh) == to_yaml(edition)
