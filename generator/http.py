@@ -1,8 +1,10 @@
 """The shared HTTP layer: one ``httpx.Client`` created at the edge and passed down.
 
-Per host: a minimum interval between requests (arXiv: 3 s, one connection), a timeout,
-bounded retries with exponential backoff and jitter that honour ``Retry-After``,
-``x-ratelimit-reset`` (GitHub) and the IETF ``RateLimit`` header (Hugging Face).
+Every request of a run, a source's GET or the LLM's POST, goes through one retry loop
+(``Http._send``). Per host: a minimum interval between requests (arXiv: 3 s, one
+connection), a timeout, bounded retries with exponential backoff and jitter that honour
+``Retry-After``, ``x-ratelimit-reset`` (GitHub) and the IETF ``RateLimit`` header (Hugging
+Face), all read by ``server_delay``; a wait longer than ``backoff_max`` fails at once.
 Every exchange is tallied per source for the edition's source report.
 Tokens are attached per host and never logged.
 """
@@ -17,6 +19,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -106,8 +109,8 @@ class Http:
               headers: dict | None = None, policy: HostPolicy | None = None) -> httpx.Response:
         """The one retry loop: every request of a run goes through here."""
         try:
-            host = httpx.URL(url).netloc.decode("ascii")
-        except (httpx.InvalidURL, TypeError, ValueError):
+            host = urlsplit(url).netloc  # as pipeline.host_policies keys the policies
+        except ValueError:  # e.g. an unclosed IPv6 bracket
             raise FetchError(f"{url!r} is not a valid URL", url=str(url), reason="invalid URL") from None
         policy = policy or self.policy(host)
         tally = self.tally(source)

@@ -17,7 +17,19 @@ from ..errors import LLMError
 from ..models import Edition, GeneratedText, Idea, Item
 from ..settings import Settings
 from . import claims, extractive
-from .fields import Session, canonical_hash, generated, in_language, item_data, keep, profile_text, prompt_for, reader, same, source_text
+from .fields import (
+    Session,
+    canonical_hash,
+    generated_text,
+    in_language,
+    item_data,
+    profile_text,
+    prompt_for,
+    reader_profile,
+    same_but_date,
+    source_text,
+    stays_as_is,
+)
 from .llm import DayOut, load_prompt, reason_of
 
 log = logging.getLogger(__name__)
@@ -102,7 +114,7 @@ def _request(items: list[Item], edition: Edition, history: list[Edition], settin
         "task": "day-commentary",
         "language": settings.language,
         "date": day.isoformat(),
-        "reader": reader(settings),
+        "reader": reader_profile(settings),
         "stats": stats,
         "items": [{**item_data(item, settings, DAY_SOURCE_LIMIT), "categories": list(item.categories)} for item in featured],
     }
@@ -112,7 +124,7 @@ def _request(items: list[Item], edition: Edition, history: list[Edition], settin
 
 def _kept(previous: DayText, request: _Request, want_by: str) -> tuple[bool, bool]:
     """Whether the stored judgment, and the stored ideas, stand as they are."""
-    keep_judgment = keep(previous.judgment, request.inputs, want_by, prompt_for(want_by, DAY_PROMPT))
+    keep_judgment = stays_as_is(previous.judgment, request.inputs, want_by, prompt_for(want_by, DAY_PROMPT))
     ideas = previous.ideas
     ideas_human = any(i.title.human_edited() or i.body.human_edited() for i in ideas)
     keep_ideas = ideas_human or (
@@ -143,14 +155,14 @@ def _judgment(reply: DayOut | None, request: _Request, allowed: claims.SourceTex
         checked = claims.check("".join(sentences), allowed)
         removed = checked.removed
         if checked.text:
-            text = generated(checked.text, session.chat.by, DAY_PROMPT, day, request.inputs, removed)
+            text = generated_text(checked.text, session.chat.by, DAY_PROMPT, day, request.inputs, removed)
         if removed:
             notes.append(f"day: {len(removed)} unsupported claims removed from the judgment ({', '.join(removed)})")
     elif reply is not None:
         notes.append("day: the LLM's judgment was not in the configured language; extractive judgment used")
     if text is None:
-        text = generated(extractive.judgment(request.stats, language), "extractive", extractive.VERSION, day, request.inputs, removed)
-    return stored if same(stored, text) else text
+        text = generated_text(extractive.judgment(request.stats, language), "extractive", extractive.VERSION, day, request.inputs, removed)
+    return stored if same_but_date(stored, text) else text
 
 
 def _ideas(reply: DayOut | None, request: _Request, allowed: claims.SourceText, session: Session, language: str,
@@ -174,8 +186,8 @@ def _ideas(reply: DayOut | None, request: _Request, allowed: claims.SourceText, 
         by = session.chat.by
         ideas.append(
             Idea(
-                title=generated(title.text, by, DAY_PROMPT, day, request.inputs, title.removed),
-                body=generated(body.text, by, DAY_PROMPT, day, request.inputs, body.removed),
+                title=generated_text(title.text, by, DAY_PROMPT, day, request.inputs, title.removed),
+                body=generated_text(body.text, by, DAY_PROMPT, day, request.inputs, body.removed),
                 items=[i for i in dict.fromkeys(out.items) if i in known],
             )
         )

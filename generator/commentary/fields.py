@@ -2,7 +2,7 @@
 
 * ``Session``: one run's LLM (or none), given up for the rest of the run once it proves
   unusable (bad key, unreachable);
-* the inputs: what the LLM is shown of an item and the reader, and the hash that says whether
+* the inputs: what the LLM is shown of an item and the reader_profile, and the hash that says whether
   a stored text was written from the same inputs;
 * provenance: when a stored text is kept as it is, and how a new one is recorded.
 """
@@ -77,7 +77,7 @@ def canonical_hash(data: Any) -> str:
     return text_hash(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
 
 
-def reader(settings: Settings) -> list[dict[str, Any]]:
+def reader_profile(settings: Settings) -> list[dict[str, Any]]:
     return [
         {"slug": i.slug, "name": i.name, "description": i.description, "phrases": list(i.phrases)}
         for i in settings.profile.interests
@@ -107,7 +107,7 @@ def item_data(item: Item, settings: Settings, limit: int = SOURCE_TEXT_LIMIT) ->
 def item_inputs(item: Item, settings: Settings) -> str:
     """The inputs hash of an item's commentary: source text, relevance, profile, language."""
     data = item_data(item, settings, limit=len(item.summary) + 1)
-    return canonical_hash({"item": data, "reader": reader(settings), "language": settings.language})
+    return canonical_hash({"item": data, "reader": reader_profile(settings), "language": settings.language})
 
 
 def source_text(item: Item) -> list[str]:
@@ -140,7 +140,7 @@ def in_language(text: str, language: str) -> bool:
 # --------------------------------------------------------------------------- provenance
 
 
-def keep(existing: GeneratedText | None, inputs: str, want_by: str, want_prompt: str) -> bool:
+def stays_as_is(existing: GeneratedText | None, inputs: str, want_by: str, want_prompt: str) -> bool:
     """Should ``existing`` stay as it is?"""
     if existing is None:
         return False
@@ -157,14 +157,14 @@ def keep(existing: GeneratedText | None, inputs: str, want_by: str, want_prompt:
     return False
 
 
-def same(a: GeneratedText | None, b: GeneratedText | None) -> bool:
+def same_but_date(a: GeneratedText | None, b: GeneratedText | None) -> bool:
     """Equal but for the date: keeping ``a`` then avoids a diff that says nothing."""
     if a is None or b is None:
         return a is b
     return a.model_dump(exclude={"date"}) == b.model_dump(exclude={"date"})
 
 
-def generated(text: str, by: str, prompt: str, day: dt.date, inputs: str, removed: list[str] | None = None) -> GeneratedText:
+def generated_text(text: str, by: str, prompt: str, day: dt.date, inputs: str, removed: list[str] | None = None) -> GeneratedText:
     """New text with its provenance: who, which prompt, when, from which inputs."""
     return GeneratedText(
         text=text, by=by, prompt=prompt, date=day, inputs=inputs, generated=text_hash(text), removed_claims=list(removed or [])

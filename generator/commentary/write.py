@@ -35,17 +35,17 @@ from . import claims, extractive
 from .day import DayText, write_day
 from .fields import (
     Session,
-    generated,
+    generated_text,
     in_language,
     item_data,
     item_inputs,
-    keep,
     profile_text,
     prompt_for,
-    reader,
+    reader_profile,
     relevance_text,
-    same,
+    same_but_date,
     source_text,
+    stays_as_is,
 )
 from .llm import ItemsOut, load_prompt, reason_of
 
@@ -156,7 +156,7 @@ def _needs(item: Item, inputs: str, want_by: str) -> bool:
     present = [f for f, g in fields.items() if g is not None]
     if not present:
         return True
-    if any(not keep(fields[f], inputs, want_by, prompt_for(want_by, ITEM_PROMPT)) for f in present):
+    if any(not stays_as_is(fields[f], inputs, want_by, prompt_for(want_by, ITEM_PROMPT)) for f in present):
         return True
     machine_kept = any(not fields[f].human_edited() for f in present)
     return len(present) < len(FIELDS) and not machine_kept
@@ -177,7 +177,7 @@ def _ask_items(session: Session, items: list[Item], outcomes: dict[str, _Outcome
         data = {
             "task": "item-commentary",
             "language": settings.language,
-            "reader": reader(settings),
+            "reader": reader_profile(settings),
             "items": [item_data(item, settings) for item in batch],
         }
         counts.batches += 1
@@ -243,13 +243,13 @@ def _written(item: Item, inputs: str, outcome: _Outcome, session: Session, setti
                 checked = claims.check(raw, claims.SourceText.of(allowed))
                 removed = checked.removed
                 if checked.text:
-                    text = generated(checked.text, session.chat.by, ITEM_PROMPT, day, inputs, removed)
+                    text = generated_text(checked.text, session.chat.by, ITEM_PROMPT, day, inputs, removed)
         if text is None and fallback[name]:
-            text = generated(fallback[name], "extractive", extractive.VERSION, day, inputs, removed)
+            text = generated_text(fallback[name], "extractive", extractive.VERSION, day, inputs, removed)
         if removed:
             flags.add("claims-removed")
             removed_here += len(removed)
-        new[name] = existing if same(existing, text) else text
+        new[name] = existing if same_but_date(existing, text) else text
     if any(g is not None and g.removed_claims for g in new.values()):
         flags.add("claims-removed")
     other_flags = [f for f in old.flags if not OWN_FLAGS.match(f)]
