@@ -22,15 +22,14 @@ from generator.commentary import write_commentary
 from generator.commentary.claims import normalise
 from generator.commentary.llm import ChatClient, ItemsOut, LLMUnavailable, load_prompt
 from generator.commentary.fields import item_inputs
+from generator import classify
 from generator.errors import LLMError
 from generator.http import Http
+from generator.ids import arxiv_abs_url
 from generator.models import (
-    CategoryMatch,
     Edition,
     EditionEntry,
-    InterestMatch,
     Item,
-    Relevance,
     Section,
     Sighting,
     Verification,
@@ -38,6 +37,7 @@ from generator.models import (
 )
 from generator.settings import Settings, load
 from generator.store import to_yaml
+from generator.text import collapse_whitespace
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests/fixtures/sources/arxiv_api/query_cat_cs.LG_OR_cat_cs.AI_start0_max20_2026-04-30.atom.xml"
@@ -74,51 +74,36 @@ def make_settings(language: str = "zh", *, fake: FakeLLM | None = None, **llm) -
     return settings
 
 
-def _matches(text: str, phrases: list[str]) -> list[str]:
-    low = text.lower()
-    return [p for p in phrases if re.search(r"(?<!\w)" + re.escape(p.lower()) + r"(?!\w)", low)]
-
-
 def load_items(settings: Settings) -> list[Item]:
-    """Items from the recorded arXiv answer, with categories and relevance as ranking would give."""
+    """Items from the recorded arXiv answer, categorised and matched by the real classifier."""
     feed = feedparser.parse(FIXTURE.read_bytes())
     items = []
     for entry in feed.entries:
         bare, _, version = entry.id.rsplit("/", 1)[-1].partition("v")
-        title = " ".join(entry.title.split())
-        summary = " ".join(entry.summary.split())
-        text = f"{title} {summary}"
-        matched = [InterestMatch(interest=i.slug, terms=on) for i in settings.profile.interests if (on := _matches(text, i.phrases))]
-        classification = [CategoryMatch(category=c.slug, terms=on) for c in settings.taxonomy if (on := _matches(text, c.phrases))]
+        title = collapse_whitespace(entry.title)
+        summary = collapse_whitespace(entry.summary)
         extra = {"primary_category": entry.arxiv_primary_category["term"]}
         if entry.get("arxiv_comment"):
             extra["comment"] = entry.arxiv_comment
-        items.append(
-            Item(
-                id=f"arxiv:{bare}",
-                kind="paper",
-                title=title,
-                url=f"https://arxiv.org/abs/{bare}",
-                published=dt.date(*entry.published_parsed[:3]),
-                authors=[a.name for a in entry.authors],
-                summary=summary,
-                versions=[f"v{version}"],
-                source_categories=[t.term for t in entry.tags],
-                extra=extra,
-                seen=[Sighting(source="arxiv-api", date=DAY)],
-                verification=Verification(
-                    status="verified", by="arxiv-api", url=f"https://export.arxiv.org/api/query?id_list={bare}",
-                    checked=dt.datetime(2026, 4, 30, 6, 0, tzinfo=dt.timezone.utc), matched=["id", "title", "date"],
-                ),
-                categories=[c.category for c in classification],
-                classification=classification,
-                relevance=Relevance(
-                    score=min(1.0, 0.3 * len(matched)),
-                    matched=matched,
-                    explanation="; ".join(f"{m.interest}: {', '.join(m.terms)}" for m in matched),
-                ),
-            )
+        item = Item(
+            id=f"arxiv:{bare}",
+            kind="paper",
+            title=title,
+            url=arxiv_abs_url(bare),
+            published=dt.date(*entry.published_parsed[:3]),
+            authors=[a.name for a in entry.authors],
+            summary=summary,
+            versions=[f"v{version}"],
+            source_categories=[t.term for t in entry.tags],
+            extra=extra,
+            seen=[Sighting(source="arxiv-api", date=DAY)],
+            verification=Verification(
+                status="verified", by="arxiv-api", url=f"https://export.arxiv.org/api/query?id_list={bare}",
+                checked=dt.datetime(2026, 4, 30, 6, 0, tzinfo=dt.timezone.utc), matched=["id", "title", "date"],
+            ),
         )
+        classify.apply(item, settings.taxonomy, settings.profile)
+        items.append(item)
     return items
 
 
