@@ -39,7 +39,7 @@ T = TypeVar("T", bound=BaseModel)
 LANGUAGE_NAMES = {"zh": "Simplified Chinese (简体中文)", "en": "English"}
 FATAL_STATUSES = {401, 403, 404}
 SOURCE = "llm"  # the LLM's requests are tallied under this name in the run's Http
-CONTENT_RETRIES = 1  # malformed JSON / schema violations are asked again once
+REPLY_ASKS = 2  # a reply that is not the JSON asked for is asked for once more (transport retries: Http)
 
 
 class LLMUnavailable(LLMError):
@@ -167,7 +167,7 @@ class ChatClient:
         }
         estimate = estimate_tokens(system) + estimate_tokens(user)
         problem = ""
-        for attempt in range(CONTENT_RETRIES + 1):
+        for ask in range(1, REPLY_ASKS + 1):
             self.budget.check(estimate)
             envelope = self._post(body)
             message, content = self._message(envelope)
@@ -184,7 +184,7 @@ class ChatClient:
             except ValueError as exc:  # json.JSONDecodeError and ValidationError are ValueErrors
                 kind = "schema" if isinstance(exc, ValidationError) else "malformed JSON"
                 problem = kind
-                log.warning("llm: %s in the reply from %s (attempt %d)", kind, self.shown, attempt + 1)
+                log.warning("llm: %s in the reply from %s (ask %d of %d)", kind, self.shown, ask, REPLY_ASKS)
         raise _error(LLMError, f"{self.shown}: the reply was not the JSON asked for ({problem})", problem)
 
     # ---- internals
