@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import re
 import time
 
 import httpx
@@ -324,3 +325,17 @@ def test_fetch_error_keeps_status_and_body():
     with pytest.raises(FetchError) as caught:
         http.get(GITHUB, source="github_api")  # after the retries: the last answer's status and body
     assert (caught.value.status, caught.value.body) == (503, b"busy")
+
+
+def test_every_request_goes_through_the_one_retry_loop():
+    """No module but generator/http.py sends on the httpx.Client, or reads rate-limit headers."""
+    sends = re.compile(r"\bclient\.(?:get|post|put|patch|delete|request|stream|send)\(|httpx\.(?:get|post|request|stream)\(")
+    waits = re.compile(r"[\"'](?:retry-after|x-ratelimit-reset|ratelimit)[\"']", re.IGNORECASE)  # header names
+    offenders = []
+    for path in sorted((ROOT / "generator").rglob("*.py")):
+        if path.name == "http.py" and path.parent.name == "generator":
+            continue
+        code = "\n".join(line.split("#", 1)[0] for line in path.read_text(encoding="utf-8").splitlines())
+        code = re.sub(r'"""(?:.|\n)*?"""', "", code)  # docstrings may name the headers
+        offenders += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in (*sends.finditer(code), *waits.finditer(code))]
+    assert offenders == []
