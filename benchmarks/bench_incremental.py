@@ -2,7 +2,7 @@
 
     python benchmarks/bench_incremental.py                  # 365 and 1825 days (+ a 10-year projection)
     python benchmarks/bench_incremental.py --days 1825      # one size
-    python benchmarks/bench_incremental.py --update-readme  # also rewrite the README block
+    python benchmarks/bench_incremental.py --update-readme  # also rewrite its block in PERFORMANCE.md
 
 For each size the archive (make_archive.py) is copied into a git repository holding every
 day but the last (the archive "as of yesterday", committed, as in the daily workflow's
@@ -168,17 +168,20 @@ def section(result: dict) -> str:
 
 
 def update_readme(block: str) -> Path:
-    """Replace the block between the markers in README.md (or PERFORMANCE.md if it exists)."""
+    """Replace the block between the markers in PERFORMANCE.md (before "By archive size" when absent).
+
+    ``run_all.py --update-report`` writes the same block when it rewrites PERFORMANCE.md whole.
+    """
     target = common.ROOT / "PERFORMANCE.md"
-    if not target.exists() or START not in target.read_text(encoding="utf-8"):
-        target = common.ROOT / "README.md"
     text = target.read_text(encoding="utf-8")
     if START in text:
         before, rest = text.split(START, 1)
         text = before + block + rest.split(END, 1)[1]
     else:
-        anchor = "### By archive size"
-        text = text.replace(anchor, block + "\n\n" + anchor, 1)
+        anchor = "## By archive size"
+        if anchor not in text:
+            raise SystemExit(f"{target.name} has no {START} block and no '{anchor}' heading to put it before")
+        text = text.replace(anchor, block.replace("\n### ", "\n## ") + "\n\n" + anchor, 1)
     target.write_text(text, encoding="utf-8")
     return target
 
@@ -187,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--days", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--reuse", action="store_true", help="reuse the saved measurements")
-    parser.add_argument("--update-readme", action="store_true", help="rewrite the README block between the incremental markers")
+    parser.add_argument("--update-readme", action="store_true", help="rewrite the block in PERFORMANCE.md between the incremental markers")
     args = parser.parse_args(argv)
     saved = common.load_result("incremental") if args.reuse else None
     if saved is None:

@@ -222,6 +222,7 @@ CONDITIONS: dict[str, Callable[[Played], bool]] = {
     "steps.run.outputs.published == 'true'": lambda p: p.ok and p.get("steps.run.outputs.published") == "true",
     "steps.run.outputs.published != 'true'": lambda p: p.ok and p.get("steps.run.outputs.published") != "true",
     "needs.build.outputs.published == 'true'": lambda p: p.ok and p.get("needs.build.outputs.published") == "true",
+    "steps.build.outcome == 'success'": lambda p: p.ok and p.get("steps.build.outcome") == "success",
     "${{ !cancelled() && steps.install.outcome == 'success' }}": lambda p: p.get("steps.install.outcome") == "success",
 }
 
