@@ -503,3 +503,22 @@ def test_cached_render_renders_again_only_what_changed():
     version2 = lambda edition: version(edition) + ("*" if changed in edition.item_ids() else "")  # noqa: E731
     dict(render_pages(SiteIndex.build(items, more, settings), items_of, cache=cache, version=version2))
     assert loaded == [e.date for e in more if changed in e.item_ids()]
+
+
+def test_cached_category_month_pages_follow_their_items():
+    """A category month page comes from the cache by its entries and their summaries: a
+    changed title (or excerpt) renders it again, with the new text."""
+    from generator.render.index import SiteIndex
+    from generator.render.pages import PageCache, render_pages
+
+    settings = sample_settings()
+    items, editions = synthetic_archive(days=6, per_day=5)
+    cache = PageCache(_Store(), "salt")
+    version = lambda edition: str(edition.date)  # noqa: E731
+    dict(render_pages(SiteIndex.build(items, editions, settings), lambda e: items, cache=cache, version=version))
+    changed = editions[2].item_ids()[3]
+    items[changed] = items[changed].model_copy(update={"title": "A corrected title"})
+    warm = dict(render_pages(SiteIndex.build(items, editions, settings), lambda e: items, cache=cache, version=version))
+    cold = render_site(items, editions, settings)
+    pages = [p for p in cold if p.startswith("categories/") and "A corrected title" in cold[p]]
+    assert pages and {p: warm[p] for p in pages} == {p: cold[p] for p in pages}

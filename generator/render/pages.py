@@ -448,7 +448,7 @@ def render_pages(
         names = [month for month, _ in cat_months]
         for i, (month, entries) in enumerate(cat_months):
             newer, older = _months_around(names, i)
-            yield category_page(slug, month), r.category_month(slug, month, entries, newer, older)
+            yield category_page(slug, month), _category_month(r, slug, month, entries, newer, older)
 
 
 def _day(r: Renderer, edition: Edition, items_of: ItemsOf, cache: PageCache | None, version) -> str:
@@ -459,6 +459,21 @@ def _day(r: Renderer, edition: Edition, items_of: ItemsOf, cache: PageCache | No
     if text is None:
         text = r.day(edition, items_of(edition))
         cache.put(key, text)
+    return text
+
+
+def _category_month(r: Renderer, slug: str, month: str, entries, newer: str | None, older: str | None) -> str:
+    """A category's month page, looked up by what it is made of before its data is built
+    (its rows link each item to its first day, which ``entries`` hold): five years have
+    hundreds of these pages and tens of thousands of rows."""
+    if r.cache is None:
+        return r.category_month(slug, month, entries, newer, older)
+    summaries = [r.index.summaries[item_id] for _, _, item_id in entries]
+    key = r.cache.key(r.language, "category-month", slug, r.cards.category_name(slug), month, newer, older, entries, summaries)
+    text = r.cache.get(key)
+    if text is None:
+        text = r.category_month(slug, month, entries, newer, older)
+        r.cache.put(key, text)
     return text
 
 
