@@ -151,6 +151,15 @@ def section(result: dict) -> str:
                      f"{common.fmt_seconds(p('warm'))} / {common.fmt_seconds(p('warm', 'cpu'))} / {common.fmt_bytes(p('warm', 'max_rss'))}",
                      common.fmt_seconds(p("validate_warm")), common.fmt_seconds(p("validate_all")), "", ""])
     lines += [common.table(header, rows), ""]
+    baseline = result.get("baseline")
+    if baseline:
+        lines += [
+            f"Calibration: the code before the cache (commit `{baseline['commit']}`) built the same {baseline['days']}-day "
+            f"archive cold in {common.fmt_seconds(baseline['wall'])} (CPU {common.fmt_seconds(baseline['cpu'])}, peak "
+            f"{common.fmt_bytes(baseline['max_rss'])}) on this machine the same afternoon, against the "
+            f"{baseline['readme']} the table above records from a quieter day: the load inflates CPU time too.",
+            "",
+        ]
     loads = ", ".join(f"{d} days {r['uptime_before'][0]:.1f} → {r['uptime_after'][0]:.1f}" for d, r in sorted(by_days.items()))
     machine = result["machine"]
     lines += [
