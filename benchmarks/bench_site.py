@@ -56,6 +56,19 @@ def timed_run(command, *, cwd, env, what):
     return subprocess.CompletedProcess(command, m.returncode, m.stdout, m.stderr)
 if hasattr(build, "_run"):
     build._run = timed_run
+# The search index is written through Pagefind's Python API (a service child per year), not
+# _run: time it as one step (CPU: the service children's; peak memory is not separable).
+import resource
+_index = build.build_search_index
+def timed_index(*args, **kwargs):
+    wall, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        return _index(*args, **kwargs)
+    finally:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        steps.append({{"what": "pagefind (item records)", "wall": time.perf_counter() - wall,
+                      "cpu": after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime, "max_rss": 0}})
+build.build_search_index = timed_index
 settings = common.briefing_settings({data!r})
 start = time.perf_counter()
 build.build_site(settings, {site!r})

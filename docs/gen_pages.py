@@ -8,15 +8,18 @@ page's "edit" button opens the edition's YAML: edit_uri is <repo>/edit/<branch>/
 "../data/..." lands at the root.
 """
 
+import os
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import mkdocs_gen_files
 
 from generator import buildcache, settings as settings_mod
+from generator.render.build import RECORDS_ENV, write_records
 from generator.render.feeds import feeds_of
 from generator.render.index import SiteIndex
 from generator.render.pages import PageCache, edit_paths, render_pages
+from generator.render.search import records_of
 
 
 def feeds_sitemap(feed_paths: list[str], site_url: str) -> str:
@@ -50,3 +53,6 @@ for path, text in feeds.items():
     write(path, text)
 for path, source_file in edit_paths(editions).items():
     mkdocs_gen_files.set_edit_path(path, "../" + source_file)
+# The search index's item records, for briefing build to hand to Pagefind after MkDocs.
+if os.environ.get(RECORDS_ENV):
+    write_records(records_of(index, source.items_of), os.environ[RECORDS_ENV])

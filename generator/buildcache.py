@@ -31,7 +31,7 @@ from typing import Iterable, Iterator
 
 from .models import Edition, Item
 
-FORMAT = 1
+FORMAT = 2
 CACHE_ENV = "BRIEFING_CACHE_DIR"
 
 
@@ -253,14 +253,14 @@ class CachedArchive:
         for path, key in keys.items():
             raw = found.get(key)
             if raw is not None:
-                item_id, title, kind, categories, contribution = json.loads(raw)
-                out[item_id] = ItemSummary(title, kind, tuple(categories), contribution)
+                item_id, title, kind, categories, contribution, extract = json.loads(raw)
+                out[item_id] = ItemSummary(title, kind, tuple(categories), contribution, extract)
                 self.cache.get("files", self.cache.file_key("item", self.prints[path]))  # keep its item row
                 continue
             item = self._parse(path, Item)
             summary = ItemSummary.of(item)
             self.cache.put("files", self.cache.file_key("item", self.prints[path]), item.model_dump_json().encode())
-            row = [item.id, summary.title, summary.kind, list(summary.categories), summary.contribution]
+            row = [item.id, summary.title, summary.kind, list(summary.categories), summary.contribution, summary.extract]
             self.cache.put("files", key, json.dumps(row, ensure_ascii=False).encode())
             out[item.id] = summary
         return out

@@ -10,6 +10,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 . .venv/bin/activate
 python -m pip install -q -e '.[site,test]'
+# axe-core for the browser test's accessibility checks (npm registry; node_modules is not committed)
+if command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tests/axe --no-audit --no-fund --silent
+else
+  echo "warning: npm not found: the accessibility test cannot run (apt-get install npm)" >&2
+fi
 
 briefing run --replay tests/fixtures/replay/2026-04-30.yaml --ok-if-degraded
 briefing validate

@@ -35,3 +35,25 @@ def settings_factory(tmp_path):
         return settings_mod.with_overrides(base, {"data_dir": tmp_path / "data", **overrides})
 
     return make
+
+
+def build_replayed_site(folder: Path, language: str = "zh", search: bool = True):
+    """The site of the replayed day (the committed data/, which a test keeps equal to the
+    replay's output) built into ``folder``/site with the repository's settings; returns
+    (site dir, settings). The archive is copied first: a build never touches data/."""
+    import shutil
+
+    from generator import settings as settings_mod
+    from generator.render.build import build_site
+
+    data = folder / "data"
+    shutil.copytree(ROOT / "data", data)
+    settings = settings_mod.load(ROOT / "briefing.yaml").model_copy(update={"data_dir": data, "language": language})
+    build_site(settings, folder / "site", search=search)
+    return folder / "site", settings
+
+
+@pytest.fixture(scope="session")
+def replayed_site(tmp_path_factory):
+    """The replayed day's site in the configured language (zh), with its search index."""
+    return build_replayed_site(tmp_path_factory.mktemp("replayed-site"))

@@ -8,12 +8,14 @@ anchors); ``build_site(..., check_links=True)`` does it after the build.
 
 ``cache_dir`` (``briefing build`` passes ``.cache/briefing`` unless ``--no-cache``) holds the
 build cache (``generator.buildcache``: parsed archive, rendered pages, MkDocs' conversions)
-and each year's Pagefind bundle, keyed by that year's day pages: only a year whose pages
-changed is indexed again. Everything there is disposable; without it the site is the same.
+and each year's Pagefind bundle, keyed by that year's search records: only a year whose
+items changed is indexed again. Everything there is disposable; without it the site is the same.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import hashlib
 import importlib.metadata
 import json
@@ -22,22 +24,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import BriefingError
 from ..settings import Settings
+from .search import SearchRecord, search_records
 
-# Page furniture Pagefind should not index (permalinks, buttons, day navigation, the
-# source-access table at the end of a day page): results then show the briefing's text.
-PAGEFIND_EXCLUDE = [
-    ".headerlink",
-    ".md-content__button",
-    ".day-nav",
-    ".correct-this",
-    "h2#sources",
-    ".source-notes",
-    "table",  # day pages hold one table: the source-access report
-]
+RECORDS_ENV = "AI_BRIEFING_SEARCH_RECORDS"  # where docs/gen_pages.py writes the search records
 BANNER_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
@@ -89,49 +83,87 @@ def build_site(
     site_dir = Path(site_dir).resolve()
     cache = Path(cache_dir).resolve() if cache_dir else None
     with tempfile.TemporaryDirectory(prefix="briefing-build-") as tmp:
+        records_file = Path(tmp) / "search-records.json"  # docs/gen_pages.py writes them
         env = {**os.environ, **BANNER_ENV, "BRIEFING_CONFIG": str(_settings_file(settings, Path(tmp)))}
         # Settings already carry any BRIEFING_ overrides; don't let them apply twice.
         for name in list(env):
             if name.startswith("BRIEFING_") and name != "BRIEFING_CONFIG":
                 del env[name]
         env["BRIEFING_CACHE_DIR"] = str(cache / "build") if cache else ""
+        if search:
+            env[RECORDS_ENV] = str(records_file)
         _run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(site_dir)],
             cwd=root,
             env=env,
             what="mkdocs build",
         )
-    if search:
-        build_search_index(site_dir, root=root, cache_dir=cache / "pagefind" if cache else None)
+        if search:
+            build_search_index(site_dir, settings, read_records(records_file), cache_dir=cache / "pagefind" if cache else None)
     if check_links:
         run_link_check(site_dir, root=root)
 
 
-def _pagefind(site_dir: Path, root: Path, glob: str, output: str) -> None:
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--quiet", "--glob", glob, "--output-subdir", output]
-    for selector in PAGEFIND_EXCLUDE:
-        command += ["--exclude-selectors", selector]
-    _run(command, cwd=root, env={**os.environ}, what=f"pagefind ({glob})")
+def build_search_index(
+    site_dir: Path, settings: Settings, records: list[SearchRecord] | None = None, *, cache_dir: Path | None = None,
+) -> list[str]:
+    """One Pagefind index per year of item records (``search.search_records``), merged in the
+    browser.
+
+    Each item is one search result (its card on the day it first appeared). ``records`` come
+    from the MkDocs run (docs/gen_pages.py); without them the archive is loaded here.
+    Pagefind holds an index in memory while it builds, so each year gets its own: the newest
+    year's bundle is ``pagefind/`` (the search page loads its UI); older years go to
+    ``pagefind-<year>/``, listed newest first in ``pagefind/merge.json`` for the search page's
+    ``mergeIndex``. With ``cache_dir``, a year whose records are unchanged gets its bundle from
+    there. Returns the bundles written.
+    """
+    if records is None:
+        from ..store import Archive
+
+        archive = Archive(settings.data_dir)
+        records = search_records(archive.load_items(), archive.load_editions(), settings)
+    by_year: dict[str, list[SearchRecord]] = {}
+    for record in records:
+        by_year.setdefault(record.year, []).append(record)
+    years = sorted(by_year, reverse=True) or [""]
+    bundles = ["pagefind" if i == 0 else f"pagefind-{year}" for i, year in enumerate(years)]
+    used: set[str] = set()
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    # Pagefind's Python API is async; its own thread keeps it clear of any running event loop
+    # (a caller's, e.g. Playwright's in the browser tests).
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        for year, bundle in zip(years, bundles):
+            _index_year(worker, site_dir / bundle, by_year.get(year, []), settings.language, cache_dir, used)
+    if cache_dir is not None:  # drop bundles of records that are gone
+        for stale in cache_dir.iterdir():
+            if stale.name not in used:
+                shutil.rmtree(stale, ignore_errors=True)
+    (site_dir / "pagefind" / "merge.json").write_text(json.dumps(bundles[1:]) + "\n", encoding="utf-8")
+    return bundles
 
 
-def _pages_digest(site_dir: Path, folder: Path) -> str:
-    """A digest of the HTML pages under ``folder`` (paths and bytes) and of the indexer."""
-    digest = hashlib.sha256(json.dumps([importlib.metadata.version("pagefind"), PAGEFIND_EXCLUDE]).encode())
-    for page in sorted(folder.rglob("*.html")):
-        digest.update(page.relative_to(site_dir).as_posix().encode() + b"\0" + page.read_bytes() + b"\0")
+def _records_digest(records: list[SearchRecord], language: str) -> str:
+    """A digest of one year's records and of the indexer."""
+    digest = hashlib.sha256(json.dumps([importlib.metadata.version("pagefind"), language]).encode())
+    for record in records:
+        digest.update(json.dumps(dataclasses.asdict(record), ensure_ascii=False, sort_keys=True).encode() + b"\0")
     return digest.hexdigest()[:24]
 
 
-def _index_year(site_dir: Path, root: Path, year: str, output: str, cache_dir: Path | None, used: set[str]) -> None:
-    """Pagefind over one year of day pages into ``output``, or that bundle from the cache."""
+def _index_year(worker, target: Path, records: list[SearchRecord], language: str, cache_dir: Path | None, used: set[str]) -> None:
+    """Pagefind over one year's records into ``target``, or that bundle from the cache."""
+    def index() -> None:
+        worker.submit(asyncio.run, _write_index(target, records, language)).result()
+
     if cache_dir is None:
-        _pagefind(site_dir, root, f"days/{year}/**/*.html", output)
+        index()
         return
-    stored = cache_dir / f"{year}-{_pages_digest(site_dir, site_dir / 'days' / year)}"
+    stored = cache_dir / f"{records[0].year if records else 'none'}-{_records_digest(records, language)}"
     used.add(stored.name)
-    target = site_dir / output
     if not stored.is_dir():
-        _pagefind(site_dir, root, f"days/{year}/**/*.html", output)
+        index()
         partial = stored.with_name(stored.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         shutil.copytree(target, partial)
@@ -141,35 +173,29 @@ def _index_year(site_dir: Path, root: Path, year: str, output: str, cache_dir: P
     shutil.copytree(stored, target)
 
 
-def build_search_index(site_dir: Path, *, root: Path, cache_dir: Path | None = None) -> list[str]:
-    """One Pagefind index per year of day pages, merged in the browser.
+def write_records(records: list[SearchRecord], path: Path | str) -> None:
+    Path(path).write_text(json.dumps([dataclasses.asdict(r) for r in records], ensure_ascii=False), encoding="utf-8")
 
-    Pagefind holds a whole index in memory while it builds, so one index over years of pages
-    outgrows the build's memory target (PERFORMANCE.md). The newest year's bundle is ``pagefind/`` (the search page
-    loads its UI); older years go to ``pagefind-<year>/``, listed newest first in
-    ``pagefind/merge.json`` for the search page's ``mergeIndex``. With ``cache_dir``, a year
-    whose day pages are unchanged gets its bundle from there. Returns the bundles built.
-    """
-    days = site_dir / "days"
-    years = sorted((p.name for p in days.iterdir() if p.is_dir() and p.name.isdigit()), reverse=True) if days.exists() else []
-    if not years:
-        _pagefind(site_dir, root, "**/*.html", "pagefind")
-        bundles = ["pagefind"]
-    else:
-        bundles = []
-        used: set[str] = set()
-        if cache_dir is not None:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-        for index, year in enumerate(years):
-            output = "pagefind" if index == 0 else f"pagefind-{year}"
-            _index_year(site_dir, root, year, output, cache_dir, used)
-            bundles.append(output)
-        if cache_dir is not None:  # drop bundles of pages that are gone
-            for stale in cache_dir.iterdir():
-                if stale.name not in used:
-                    shutil.rmtree(stale, ignore_errors=True)
-    (site_dir / "pagefind" / "merge.json").write_text(json.dumps(bundles[1:]) + "\n", encoding="utf-8")
-    return bundles
+
+def read_records(path: Path) -> list[SearchRecord] | None:
+    if not path.exists():
+        return None
+    return [SearchRecord(**r) for r in json.loads(path.read_text(encoding="utf-8"))]
+
+
+async def _write_index(output: Path, records: list[SearchRecord], language: str) -> None:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config = IndexConfig(output_path=str(output), force_language=language)
+    try:
+        async with PagefindIndex(config=config) as index:
+            for record in records:
+                await index.add_custom_record(
+                    url=record.url, content=record.content, language=record.language,
+                    meta=record.meta, filters=record.filters, sort=record.sort,
+                )
+    except Exception as exc:  # the Pagefind service reports its errors as assorted exceptions
+        raise BuildError(f"pagefind (search index {output.name}) failed: {exc}") from exc
 
 
 def lychee_command(site_dir: Path | str, *, root: Path | None = None) -> list[str]:

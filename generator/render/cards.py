@@ -8,7 +8,9 @@ provenance markers) are made here, so the templates only lay them out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from urllib.parse import quote
 from dataclasses import dataclass
 
 from ..ids import anchor, arxiv_abs_url
@@ -85,7 +87,7 @@ class Card:
     signals: list[str]
     commentary: list[tuple[str, Text]]
     claims_flag: bool
-    correct_url: str | None
+    forge: list[Link]  # correct this item, its history, its raw YAML (on the forge)
     summary: str
 
 
@@ -139,10 +141,18 @@ class Cards:
         contribution = self.index.summaries[item_id].contribution
         return truncate(contribution, limit) if contribution else ""
 
-    def correct_url(self, item_id: str) -> str | None:
+    def forge_links(self, item_id: str) -> list[Link]:
+        """Correct this item, its history (the commits that changed its YAML), the raw YAML."""
         if not self.repo_url:
-            return None
-        return safe_url(f"{self.repo_url}/edit/{self.branch}/{item_source(item_id)}")
+            return []
+        path = quote(item_source(item_id), safe="/")
+        return [Link(base + path, text) for base, text in self._forge]
+
+    @functools.cached_property
+    def _forge(self) -> list[tuple[str, str]]:
+        """(URL prefix, label) of the forge links, computed once (they are on every card)."""
+        actions = (("edit", "correct_this"), ("commits", "item_history"), ("raw", "item_raw"))
+        return [(safe_url(f"{self.repo_url}/{action}/{self.branch}/") or "", self.t(label)) for action, label in actions]
 
     # ---- card rows
 
@@ -266,6 +276,6 @@ class Cards:
             signals=self.signals(entry),
             commentary=[(key, text) for key, text in rows if text],
             claims_flag=not has_marker and any(f.startswith("claims-removed") for f in commentary.flags),
-            correct_url=self.correct_url(item.id),
+            forge=self.forge_links(item.id),
             summary=one_line(item.summary),
         )

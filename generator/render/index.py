@@ -17,6 +17,7 @@ from ..models import Edition, Item
 from ..settings import Category, Settings
 from .escape import one_line
 from .paths import day_page, href
+from .plain import display_edition, display_item
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class ItemSummary:
 
     @classmethod
     def of(cls, item: Item) -> "ItemSummary":
+        item = display_item(item)  # as readers see it: no TeX
         contribution = item.commentary.contribution
         return cls(
             title=item.title,
@@ -57,7 +59,7 @@ class SiteIndex:
         """Index the archive; ``summaries`` may hold full items (they are summarised)."""
         light = {i: s if isinstance(s, ItemSummary) else ItemSummary.of(s) for i, s in summaries.items()}
         unique = {edition.date: edition for edition in editions}
-        ordered = [unique[d] for d in sorted(unique)]
+        ordered = [display_edition(unique[d]) for d in sorted(unique)]  # judgment, ideas without TeX
         index = cls(settings=settings, summaries=light, editions=ordered)
         index.categories = {c.slug: c for c in settings.taxonomy}
         index.position = {edition.date: i for i, edition in enumerate(ordered)}

@@ -57,6 +57,7 @@ from .paths import (  # noqa: F401 (re-exported: the path helpers' historical ho
     page_url,
     rel,
 )
+from .plain import DisplayItems
 from .templating import render
 
 SECTION_ORDER = ("highlights", "papers", "follow", "read-closely")
@@ -172,6 +173,7 @@ class Renderer:
     def day(self, edition: Edition, items: Mapping[str, Item]) -> str:
         """One edition's page; ``items`` holds (at least) the edition's items."""
         page = day_page(edition.date)
+        items = DisplayItems(items)  # as readers see them: no TeX (the archive keeps it)
         title = self.t("edition_title", title=self.settings.site.title, date=f"{edition.date:%Y-%m-%d}")
         judgment = generated(edition.judgment) if edition.judgment is not None and one_line(edition.judgment.text) else None
         rendered: set[str] = set()

@@ -1,0 +1,93 @@
+"""The search index's records as a pure function: one record per item.
+
+A reader searching the archive wants the paper, not the day it was listed on, so Pagefind
+gets one custom record per item (``build.build_search_index`` writes them) instead of
+indexing whole day pages:
+
+* ``url``: the item's card on the day it first appeared (``/days/<yyyy>/<date>/#<anchor>``,
+  from the site root; the search page's ``baseUrl`` adds any sub-path);
+* ``meta``: its title (as shown on pages: TeX turned into Unicode), kind and date, keyed by
+  the reader's-language labels Pagefind UI prints beside each result;
+* ``filters``: kind, category and year;
+* ``content``: what is about this item only: title, the commentary on what it contributes and
+  why it matters, the categories it falls in, the abstract or description. Nothing that is
+  the same on every card (interest names, field labels) goes in, so a common phrase does not
+  match everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+from ..ids import anchor
+from ..models import Edition, Item
+from ..settings import Settings
+from .escape import one_line
+from .cards import Cards
+from .index import SiteIndex
+from .paths import day_url
+from .plain import display_item
+
+PAGEFIND_LANGUAGE = {"zh": "zh", "en": "en"}
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    url: str
+    language: str
+    content: str
+    meta: dict[str, str] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def year(self) -> str:
+        return self.sort["date"][:4]
+
+
+def _content(r: Cards, item: Item) -> str:
+    commentary = item.commentary
+    parts = [item.title]
+    parts += [g.text for g in (commentary.contribution, commentary.why_it_matters) if g is not None]
+    parts += [r.category_name(slug) for slug in dict.fromkeys(item.categories)]
+    parts.append(item.summary)
+    return "\n".join(one_line(p) for p in parts if one_line(p))
+
+
+def record_for(r: Cards, item: Item, day: dt.date) -> SearchRecord:
+    t = r.t
+    kind = t("kind_" + item.kind)
+    categories = [r.category_name(slug) for slug in dict.fromkeys(item.categories) if slug in r.index.categories]
+    date = f"{day:%Y-%m-%d}"
+    return SearchRecord(
+        url="/" + day_url(day) + "#" + anchor(item.id),
+        language=PAGEFIND_LANGUAGE.get(t.language, t.language),
+        content=_content(r, item),
+        meta={"title": one_line(item.title) or item.id, t("search_kind"): kind, t("date"): date},
+        filters={t("search_kind"): [kind], t("category_label"): categories, t("search_year"): [f"{day:%Y}"]},
+        sort={"date": date},
+    )
+
+
+def records_of(index: SiteIndex, items_of: Callable[[Edition], Mapping[str, Item]]) -> list[SearchRecord]:
+    """One record per listed item, in order of first appearance (deterministic).
+
+    ``items_of(edition)`` gives one edition's items (as ``pages.render_pages`` asks for them),
+    so the whole archive need not be in memory.
+    """
+    cards = Cards(index)
+    out: list[SearchRecord] = []
+    for edition in index.editions:
+        firsts = sorted(i for i in dict.fromkeys(edition.item_ids()) if index.first_day.get(i) == edition.date)
+        if not firsts:
+            continue
+        items = items_of(edition)
+        out += [record_for(cards, display_item(items[i]), edition.date) for i in firsts if i in items]
+    return out
+
+
+def search_records(items: Mapping[str, Item], editions: list[Edition], settings: Settings) -> list[SearchRecord]:
+    """:func:`records_of` over an archive in memory."""
+    return records_of(SiteIndex.build(items, editions, settings), lambda edition: items)

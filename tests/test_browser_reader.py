@@ -1,0 +1,213 @@
+"""The replayed day's site as a reader meets it, in headless Chromium (Playwright):
+item-level search and accessibility (axe-core) at desktop and phone widths, light and dark.
+
+Served on loopback under the GitHub Pages sub-path, every other request aborted (the
+set-up and fixtures of test_browser.py). axe-core comes from the npm registry into
+tests/axe/node_modules (scripts/setup.sh runs ``npm ci`` there); without it, or without
+Chromium, the tests skip locally and fail under CI (CI=true).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from generator.ids import anchor
+from generator.models import Item
+from generator.render.escape import one_line
+from generator.render.index import SiteIndex
+from generator.store import Archive
+from test_browser import PREFIX, SHOTS, _require_browser, _SubPathHandler, browser  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+DAY = "days/2026/2026-04-30/"
+PAGES = {"home": "", "day": DAY, "category": "categories/llm-agents/", "archive": "archive/2026-04/", "search": "search/?q=agent"}
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+def _require_axe() -> str:
+    if AXE.is_file():
+        return AXE.read_text(encoding="utf-8")
+    reason = f"axe-core not installed at {AXE} (npm ci --prefix tests/axe, as scripts/setup.sh does)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def site_url(replayed_site):
+    _require_browser()
+    site, _ = replayed_site
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SubPathHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def open_page(browser, site_url):  # noqa: F811  (browser is the imported fixture)
+    """open_page(width, height, scheme) -> a loopback-only page; closed after the test."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900, scheme: str = "light"):
+        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+        contexts.append(context)
+        page = context.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site_url) else route.abort())
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.errors = errors
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def wait_for_results(page) -> None:
+    page.locator(".pagefind-ui__result").first.wait_for(timeout=15_000)
+
+
+# --------------------------------------------------------------------------- accessibility
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_no_serious_accessibility_violations(open_page, site_url, scheme, width):
+    axe = _require_axe()
+    page = open_page(*WIDTHS[width], scheme=scheme)
+    failures = []
+    for name, path in PAGES.items():
+        page.goto(site_url + path)
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.locator("body").get_attribute("data-md-color-scheme") == expected, (name, scheme)
+        if name == "search":
+            wait_for_results(page)
+        page.add_script_tag(content=axe)
+        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        for violation in result["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
+                failures.append(f"{name} ({scheme}, {width}): {violation['id']} [{violation['impact']}] "
+                                f"{len(violation['nodes'])}× e.g. {targets}: {violation['nodes'][0]['failureSummary'][:200]}")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"a11y-{name}-{scheme}-{width}.png"))
+        assert not page.errors, (name, page.errors)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("path", [DAY + "#sources", "categories/"])
+def test_tables_are_readable_on_a_phone(open_page, site_url, path):
+    """At 390 px every cell of the source-report and category tables is on screen, labelled."""
+    page = open_page(*WIDTHS["phone"])
+    page.goto(site_url + path)
+    table = page.locator("article table").first
+    table.scroll_into_view_if_needed()
+    cells = page.evaluate("""() => [...document.querySelectorAll('article table td')].map(td => {
+        const box = td.getBoundingClientRect();
+        return {left: box.left, right: box.right, label: getComputedStyle(td, '::before').content};
+    })""")
+    assert cells, "no table cells"
+    width = page.evaluate("document.documentElement.clientWidth")
+    hidden = [c for c in cells if c["left"] < 0 or c["right"] > width + 1]
+    assert not hidden, f"{len(hidden)} of {len(cells)} cells off screen at {width}px"
+    assert all(c["label"] not in ("none", "normal", "") for c in cells), "stacked cells carry their column label"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    table.screenshot(path=str(SHOTS / f"phone-table-{path.split('/')[0]}.png"))
+
+
+# --------------------------------------------------------------------------- search
+
+
+def _items_shown(replayed_site) -> dict[str, tuple[str, Item]]:
+    """anchor -> (title as pages show it, item) for every item of the replayed day."""
+    _, settings = replayed_site
+    archive = Archive(settings.data_dir)
+    items = archive.load_items()
+    index = SiteIndex.build(items, archive.load_editions(), settings)
+    return {anchor(i): (one_line(index.summaries[i].title), items[i]) for i in index.first_day}
+
+
+def search_results(page, site_url: str, query: str) -> list[dict]:
+    page.goto(site_url + "search/")
+    page.locator(".pagefind-ui__search-input").fill(query)
+    wait_for_results(page)
+    page.wait_for_load_state("networkidle")
+    return search_results_now(page)
+
+
+def _check_item_results(results, shown) -> list:
+    """Each result is one item: its card's anchor on its day, its title, kind and date."""
+    items = []
+    for result in results:
+        match = re.fullmatch(re.escape(PREFIX) + r"days/2026/2026-04-30/#([a-z0-9-]+)", result["href"])
+        assert match, result
+        title, item = shown[match.group(1)]
+        assert result["title"] == title, result
+        assert "日期: 2026-04-30" in result["tags"] and f"类型: {KIND_ZH[item.kind]}" in result["tags"], result
+        items.append(item)
+    return items
+
+
+KIND_ZH = {"paper": "论文", "repo": "仓库", "model": "模型"}
+
+
+def test_search_finds_items_not_days(open_page, site_url, replayed_site):
+    shown = _items_shown(replayed_site)
+    page = open_page()
+    results = search_results(page, site_url, "agent")
+    items = _check_item_results(results, shown)
+    assert len(items) >= 8, [r["title"] for r in results]  # about ten agent items that day, not one day
+    assert all("agent" in (i.title + " " + i.summary).lower() for i in items)
+    # a result opens the item's card
+    page.locator(".pagefind-ui__result-link").first.click()
+    page.wait_for_url("**/days/2026/2026-04-30/#*")
+    assert page.locator("#" + results[0]["href"].rsplit("#", 1)[1]).is_visible()
+
+
+def test_chinese_query_finds_items(open_page, site_url, replayed_site):
+    """智能体 is in the reader's-language category name (LLM 智能体) of the agent items."""
+    shown = _items_shown(replayed_site)
+    items = _check_item_results(search_results(open_page(), site_url, "智能体"), shown)
+    assert len(items) >= 5 and all("llm-agents" in i.categories for i in items)
+
+
+def test_search_filters_by_kind(open_page, site_url, replayed_site):
+    shown = _items_shown(replayed_site)
+    page = open_page()
+    everything = _check_item_results(search_results(page, site_url, "agent"), shown)
+    assert {i.kind for i in everything} == {"paper", "repo"}
+    page.locator(".pagefind-ui__filter-name", has_text="类型").click()
+    page.locator(".pagefind-ui__filter-label", has_text="仓库").click()
+    page.wait_for_function("() => [...document.querySelectorAll('.pagefind-ui__result-tag')].every(t => !t.textContent.includes('论文'))")
+    page.wait_for_load_state("networkidle")
+    filtered = _check_item_results(search_results_now(page), shown)
+    assert filtered and {i.kind for i in filtered} == {"repo"}
+    assert len(filtered) == sum(1 for i in everything if i.kind == "repo") or len(filtered) < len(everything)
+
+
+def search_results_now(page) -> list[dict]:
+    """Every result shown, after loading them all ("load more" until it is gone)."""
+    loaded = "() => [...document.querySelectorAll('.pagefind-ui__result')].every(r => r.querySelector('.pagefind-ui__result-link'))"
+    page.wait_for_function(loaded)
+    more = page.locator("button.pagefind-ui__button")
+    while more.count() and more.first.is_visible():
+        more.first.click()
+        page.wait_for_function(loaded)
+    return page.evaluate("""() => [...document.querySelectorAll('.pagefind-ui__result')].map(r => ({
+        href: r.querySelector('.pagefind-ui__result-link').getAttribute('href'),
+        title: r.querySelector('.pagefind-ui__result-link').textContent.trim(),
+        tags: [...r.querySelectorAll('.pagefind-ui__result-tag')].map(t => t.textContent.trim()),
+    }))""")
