@@ -38,16 +38,27 @@ def settings_factory(tmp_path):
 
 
 def build_replayed_site(folder: Path, language: str = "zh", search: bool = True):
-    """The site of the replayed day (the committed data/, which a test keeps equal to the
-    replay's output) built into ``folder``/site with the repository's settings; returns
-    (site dir, settings). The archive is copied first: a build never touches data/."""
+    """The site of the replayed day built into ``folder``/site with the repository's settings;
+    returns (site dir, settings). In zh it is the committed data/ (a test keeps it equal to
+    the replay's output), copied first: a build never touches data/. In another language the
+    day is replayed with that language."""
     import shutil
 
     from generator import settings as settings_mod
     from generator.render.build import build_site
 
     data = folder / "data"
-    shutil.copytree(ROOT / "data", data)
+    if language == "zh":
+        shutil.copytree(ROOT / "data", data)
+    else:  # the commentary is written in the configured language: replay the day in it
+        import subprocess
+        import sys
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFING_")}
+        env.update(BRIEFING_DATA_DIR=str(data), BRIEFING_LANGUAGE=language)
+        result = subprocess.run([sys.executable, "-m", "generator.cli", "run", "--replay", str(REPLAY_DAY), "--quiet"],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode in (0, 3), result.stderr  # 3: degraded, as recorded
     settings = settings_mod.load(ROOT / "briefing.yaml").model_copy(update={"data_dir": data, "language": language})
     build_site(settings, folder / "site", search=search)
     return folder / "site", settings

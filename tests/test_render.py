@@ -133,7 +133,7 @@ def test_continuity_verification_and_markers():
     day4 = pages["days/2026/2026-04-03.md"]
     assert "needs an LLM" in day4
     assert "Degraded briefing" in day4
-    assert ">arxiv_api listing</td>" in day4 and "503×1, timeout×2" in day4
+    assert ">arXiv API listing</td>" in day4 and "503×1, timeout×2" in day4
 
 
 def test_category_pages_newest_first_and_link_to_first_day():

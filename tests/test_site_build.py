@@ -50,7 +50,7 @@ def test_edit_button_opens_the_edition_yaml(site):
     page = read(site, "days/2026/2026-04-01/index.html")
     assert 'href="https://github.com/ai-briefing/ai-briefing/edit/main/data/briefings/2026/2026-04-01.yaml"' in page
     about = read(site, "about/index.html")
-    assert 'href="https://github.com/ai-briefing/ai-briefing/edit/main/docs/about.md"' in about
+    assert 'href="https://github.com/ai-briefing/ai-briefing/edit/main/docs/i18n/about.zh.md"' in about
 
 
 def test_correct_this_links(site):

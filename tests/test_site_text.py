@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from html.parser import HTMLParser
 
 import pytest
 
+from conftest import build_replayed_site
 from fixtures_util import fixture_bytes
 from generator.commentary import extractive
 from generator.ids import anchor, item_path
@@ -16,7 +18,8 @@ from generator.models import Candidate, Commentary, Edition, EditionEntry, Gener
 from generator.render.feeds import render_feeds
 from generator.render.pages import render_site
 from generator.render.i18n import Labels
-from generator.render.plain import tex_to_text
+from generator.render.notes import Part, is_known, translate
+from generator.render.plain import display_item, tex_to_text
 from generator.render.search import search_records
 from generator.settings import Site
 from generator.sources import arxiv
@@ -177,3 +180,157 @@ def test_search_records_are_items_without_boilerplate(language, archive):
         assert record.meta["title"] and record.meta[kind] in record.filters[kind]
         assert set(record.filters) == {kind, category, year} and record.filters[year] == [record.sort["date"][:4]]
         assert not [b for b in boilerplate if b in record.content], (record.url, record.content)
+
+
+# --------------------------------------------------------------------------- the reader's language
+
+# Four or more Latin-script words with an English function word among them: a sentence (or a
+# clause) in English, not a name like "Hugging Face Daily Papers" or "arXiv API".
+LATIN_RUN = re.compile(r"[A-Za-z][\w'’.-]*(?:[ ,;:()/]+[A-Za-z][\w'’.-]*){3,}")
+FUNCTION_WORDS = {"the", "of", "and", "to", "in", "for", "is", "are", "no", "not", "with", "from", "on", "by", "was",
+                  "were", "be", "this", "that", "it", "as", "at", "or", "but", "left", "out", "used", "configured"}
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]+")
+
+
+class _ProjectText(HTMLParser):
+    """The text of a page's article, minus what is marked as another language (quotations
+    of sources and of the run's record carry a lang attribute), scripts and code."""
+
+    SKIP = {"script", "style", "code", "svg"}
+    VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[bool] = []  # per open element: is its text skipped?
+        self.in_article = 0
+        self.page_lang = ""
+        self.parts: list[str] = []
+
+    BLOCKS = {"p", "li", "td", "th", "tr", "div", "h1", "h2", "h3", "h4", "ul", "ol", "details", "summary", "table"}
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.parts.append(" | ")  # a sentence does not run across blocks
+        if tag in self.VOID:
+            return
+        lang = dict(attrs).get("lang")
+        if tag == "html":
+            self.page_lang = (lang or "")[:2]
+            lang = None
+        foreign = lang is not None and lang[:2] != self.page_lang
+        skipped = (self.stack and self.stack[-1]) or tag in self.SKIP or foreign
+        self.stack.append(bool(skipped))
+        if tag == "article":
+            self.in_article += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.parts.append(" | ")
+        if tag in self.VOID:
+            return
+        if self.stack:
+            self.stack.pop()
+        if tag == "article":
+            self.in_article -= 1
+
+    def handle_data(self, data):
+        if self.in_article and not (self.stack and self.stack[-1]):
+            self.parts.append(data)
+
+
+def _project_text(page: str) -> str:
+    parser = _ProjectText()
+    parser.feed(page)
+    return re.sub(r"\s+", " ", " ".join(parser.parts))
+
+
+def _source_haystack(settings) -> str:
+    """Every string the site shows from the sources or the reader's own settings (normalised):
+    text found here is not the project's voice."""
+    archive = Archive(settings.data_dir)
+    parts = [settings.site.title, settings.profile.name]
+    for interest in settings.profile.interests:
+        parts += [interest.name, *interest.phrases]
+    for item in archive.load_items().values():
+        shown = display_item(item)
+        parts += [shown.title, shown.summary, item.id, item.url, *item.authors, *item.source_categories, *item.versions]
+        parts += [s.detail or "" for s in item.seen] + list(item.extra.values())
+        parts += [g.text for g in (shown.commentary.contribution, shown.commentary.why_it_matters) if g and g.by == "extractive"]
+        parts += [term for match in item.relevance.matched for term in match.terms]
+    return re.sub(r"\s+", " ", " ".join(parts)).lower()
+
+
+def _foreign_runs(site, settings) -> dict[str, list[str]]:
+    haystack = _source_haystack(settings)
+    found: dict[str, list[str]] = {}
+    for path in sorted(site.rglob("*.html")):
+        if "pagefind" in path.parts or path.name == "404.html":
+            continue
+        text = _project_text(path.read_text(encoding="utf-8"))
+        if settings.language == "zh":
+            runs = [m.group() for m in LATIN_RUN.finditer(text)
+                    if FUNCTION_WORDS & {w.lower() for w in re.findall(r"[A-Za-z]+", m.group())}]
+        else:
+            runs = [m.group() for m in CJK_RUN.finditer(text) if re.search(r"[\u3400-\u9fff]", m.group())]
+        runs = [r for r in runs if re.sub(r"\s+", " ", r).lower().strip(" ,;:()") not in haystack]
+        if runs:
+            found[str(path.relative_to(site))] = runs[:5]
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_project_speaks_the_readers_language(tmp_path_factory, replayed_site, language):
+    """Acceptance 2: over the built pages' text minus quoted source text, no sentence by the
+    project in the other language (zh: no English; en: no Chinese)."""
+    site, settings = replayed_site if language == "zh" else build_replayed_site(tmp_path_factory.mktemp("site-en"), "en", search=False)
+    assert any((site / "days").rglob("*.html"))
+    assert _foreign_runs(site, settings) == {}
+
+
+def test_run_notes_come_in_the_readers_language():
+    """Every note the recorded day carries is one the site translates; an unknown note is
+    shown as a quotation of the record, not as the project's words."""
+    edition = Archive(REPO / "data").load_edition(dt.date(2026, 4, 30))
+    notes = [*edition.commentary_notes, *(n for r in edition.sources for n in r.notes), *(r.fallback for r in edition.sources if r.fallback)]
+    assert notes and [n for n in notes if not is_known(n)] == []
+    for language in ("zh", "en"):
+        parts = [p for n in notes for p in translate(Labels(language), n)]
+        assert all(p.text or p.quote for p in parts)
+    zh = translate(Labels("zh"), "no LLM configured (llm.base_url, llm.model): extractive commentary; ideas left out")
+    assert zh[0].text.startswith("未配置 LLM")
+    assert translate(Labels("zh"), "something new the pipeline said") == [Part(quote="something new the pipeline said")]
+    nested = translate(Labels("zh"), "daily papers: <replay>/api/daily_papers?date=2026-04-29&limit=100: HTTP 501")
+    assert "".join(p.text for p in nested) == "每日论文：<replay>/api/daily_papers?date=2026-04-29&limit=100：HTTP 501"
+
+
+def test_an_item_without_a_reason_says_why():
+    archive = Archive(REPO / "data")
+    items = archive.load_items()
+    settings = sample_settings(REPO / "data")
+    pages = render_site(items, archive.load_editions(), settings)
+    day = pages["days/2026/2026-04-30.md"]
+    card = _cards(day)["github-keskinonur-claude-code-ios-dev-guide"]
+    assert items["github:keskinonur/claude-code-ios-dev-guide"].commentary.why_it_matters is None
+    assert "<strong>为什么值得关注</strong>：<em" in card  # the row is there, saying why it is empty
+    for anchor_, text in _cards(day).items():
+        if anchor_.startswith(("arxiv-", "github-", "hf-")):
+            assert "<strong>为什么值得关注</strong>" in text, anchor_
+
+
+def test_extracts_in_another_language_are_marked_as_quotations():
+    archive = Archive(REPO / "data")
+    items = archive.load_items()
+    day = render_site(items, archive.load_editions(), sample_settings(REPO / "data"))["days/2026/2026-04-30.md"]
+    cards = _cards(day)
+    checked = 0
+    for item in items.values():
+        contribution = item.commentary.contribution
+        if anchor(item.id) not in cards or contribution is None or contribution.by != "extractive" \
+                or re.search(r"[\u4e00-\u9fff]", contribution.text):
+            continue
+        card = cards[anchor(item.id)]
+        shown = html.escape(display_item(item).commentary.contribution.text, quote=True)
+        assert f'<span class="source-quote" lang="en">{shown}</span> <small class="quote-mark">（原文摘录）</small>' in card, item.id
+        checked += 1
+    assert checked >= 20

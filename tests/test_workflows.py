@@ -632,7 +632,7 @@ def test_daily_a_failing_validation_stops_before_the_deploy(github, fixture_inte
 def test_daily_a_broken_internal_link_stops_before_the_deploy(github, fixture_internet, git_env):
     def break_a_link(workspace: Path) -> None:
         # Raw HTML: MkDocs does not validate it, so only the link check can catch it.
-        page = workspace / "docs" / "about.md"
+        page = workspace / "docs" / "i18n" / "about.zh.md"
         page.write_text(page.read_text(encoding="utf-8") + '\n\n<a href="../no-such-page/">gone</a>\n', encoding="utf-8")
 
     player, jobs = play_daily(github.checkout(), fixture_internet, git_env, hooks={"after:validate": break_a_link})

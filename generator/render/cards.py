@@ -18,6 +18,7 @@ from ..models import EditionEntry, GeneratedText, Item
 from .escape import one_line, safe_url, truncate
 from .i18n import SOURCE_LABELS, Labels
 from .index import SiteIndex
+from .notes import Part, translate
 from .paths import category_page, day_page, href, item_source
 
 LINK_LABELS = {
@@ -44,6 +45,8 @@ class Text:
     text: str
     human: bool = False
     claims: int = 0
+    lang: str | None = None  # set when it quotes a source in another language than the page's
+    missing: bool = False  # the text says why the field is empty
 
     @property
     def parts(self) -> list[str]:
@@ -65,7 +68,7 @@ class Note:
 class Verification:
     verified: bool
     by: Link
-    note: str
+    note: list[Part]
     mismatched: list[str]
 
 
@@ -89,13 +92,30 @@ class Card:
     claims_flag: bool
     forge: list[Link]  # correct this item, its history, its raw YAML (on the forge)
     summary: str
+    lang: str | None = None  # the source's language (title, abstract) when not the page's
 
 
-def generated(text: GeneratedText | None) -> Text | None:
-    """A commentary field with its markers; None when absent or blank."""
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def text_language(text: str) -> str:
+    """The language a text is written in, as far as pages need to know: zh or en."""
+    return "zh" if _CJK_RE.search(text) else "en"
+
+
+def generated(text: GeneratedText | None, language: str | None = None) -> Text | None:
+    """A commentary field with its markers; None when absent or blank.
+
+    With the page's ``language``, an extract (``by: extractive``) in another language is
+    marked as a quotation of the source (``lang``): the briefing quotes, it does not speak.
+    """
     if text is None or not one_line(text.text):
         return None
-    return Text(text.text, text.human_edited(), len(text.removed_claims))
+    lang = None
+    if language and text.by == "extractive":
+        found = text_language(text.text)
+        lang = found if found != language else None
+    return Text(text.text, text.human_edited(), len(text.removed_claims), lang)
 
 
 def fmt_number(value: float) -> str:
@@ -129,7 +149,11 @@ class Cards:
 
     def category_description(self, slug: str) -> str:
         category = self.index.categories.get(slug)
-        return category.description if category else ""
+        if category is None:
+            return ""
+        if self.t.language == "en" and category.description_en:
+            return category.description_en
+        return category.description
 
     def ref(self, from_page: str, item_id: str, limit: int | None = None) -> Link:
         """The item's title, linked to its card on the day it first appeared."""
@@ -140,6 +164,14 @@ class Cards:
         """The item's core contribution, shortened; "" when it has none."""
         contribution = self.index.summaries[item_id].contribution
         return truncate(contribution, limit) if contribution else ""
+
+    def excerpt_lang(self, item_id: str) -> str | None:
+        """The source's language when the contribution quotes it in another language."""
+        summary = self.index.summaries[item_id]
+        if not summary.extract or not summary.contribution:
+            return None
+        found = text_language(summary.contribution)
+        return found if found != self.t.language else None
 
     def forge_links(self, item_id: str) -> list[Link]:
         """Correct this item, its history (the commits that changed its YAML), the raw YAML."""
@@ -201,10 +233,9 @@ class Cards:
             for slug in dict.fromkeys(item.categories)
         ]
 
-    @staticmethod
-    def verification(item: Item) -> Verification:
+    def verification(self, item: Item) -> Verification:
         v = item.verification
-        return Verification(v.status == "verified", Link(safe_url(v.url), v.by), v.note or "", list(v.mismatched))
+        return Verification(v.status == "verified", Link(safe_url(v.url), v.by), translate(self.t, v.note or ""), list(v.mismatched))
 
     def continuity(self, page: str, raw: str) -> Note:
         """One continuity note ("hf-daily-papers:3-days", "new-version:v2", ...) in words."""
@@ -251,11 +282,19 @@ class Cards:
             return Text(item.relevance.explanation)
         return None
 
+    def why_missing(self, item: Item) -> Text:
+        """Why an item has no "why it matters" row: no empty rows, the reader is told."""
+        contribution = item.commentary.contribution
+        if contribution is not None and contribution.by == "extractive":
+            return Text(self.t("why_missing_paper" if item.kind == "paper" else "why_missing_other"), missing=True)
+        return Text(self.t("why_missing"), missing=True)
+
     def card(self, page: str, item: Item, entry: EditionEntry) -> Card:
         commentary = item.commentary
+        language = self.t.language
         rows = [
-            ("contribution", generated(commentary.contribution)),
-            ("why_it_matters", generated(commentary.why_it_matters)),
+            ("contribution", generated(commentary.contribution, language)),
+            ("why_it_matters", generated(commentary.why_it_matters, language) or self.why_missing(item)),
             ("relation", self.relation(item)),
         ]
         has_marker = any(g is not None and g.removed_claims for g in (commentary.contribution, commentary.why_it_matters, commentary.relation))
@@ -278,4 +317,10 @@ class Cards:
             claims_flag=not has_marker and any(f.startswith("claims-removed") for f in commentary.flags),
             forge=self.forge_links(item.id),
             summary=one_line(item.summary),
+            lang=self.source_language(item),
         )
+
+    def source_language(self, item: Item) -> str | None:
+        """The language of the item's own text (title and abstract), when not the page's."""
+        found = text_language(item.title + " " + item.summary[:400])
+        return found if found != self.t.language else None

@@ -28,6 +28,7 @@ class ItemSummary:
     kind: str
     categories: tuple[str, ...]
     contribution: str  # the core contribution on one line, "" when there is none
+    extract: bool = False  # the contribution is an extract of the source (not commentary)
 
     @classmethod
     def of(cls, item: Item) -> "ItemSummary":
@@ -38,6 +39,7 @@ class ItemSummary:
             kind=item.kind,
             categories=tuple(item.categories),
             contribution=one_line(contribution.text) if contribution is not None else "",
+            extract=contribution is not None and contribution.by == "extractive",
         )
 
 

@@ -57,6 +57,7 @@ from .paths import (  # noqa: F401 (re-exported: the path helpers' historical ho
     page_url,
     rel,
 )
+from .notes import translate
 from .plain import DisplayItems
 from .templating import render
 
@@ -251,7 +252,12 @@ class Renderer:
         item = items.get(entry.item)
         if item is None:
             return {"missing": entry.item}
-        reason = generated(item.commentary.why_it_matters) or self.cards.relation(item) or generated(item.commentary.contribution)
+        language = self.language
+        reason = (
+            generated(item.commentary.why_it_matters, language)
+            or self.cards.relation(item)
+            or generated(item.commentary.contribution, language)
+        )
         return {"link": Link("#" + anchor(entry.item), self.index.title_text(entry.item)), "reason": reason}
 
     def source_report(self, edition: Edition) -> dict | None:
@@ -265,26 +271,26 @@ class Renderer:
                 str(report.requests),
                 ", ".join(f"{code}×{count}" for code, count in report.http_statuses.items()),
                 str(report.retries),
-                report.fallback or "",
+                "".join(p.text or p.quote for p in translate(t, report.fallback or "")),
                 str(report.candidates),
             ]
             for report in edition.sources
         ]
-        notes = [(SOURCE_LABELS.get(r.source, r.source), r.notes) for r in edition.sources if r.notes]
+        notes = [(SOURCE_LABELS.get(r.source, r.source), [translate(t, n) for n in r.notes]) for r in edition.sources if r.notes]
         stats = edition.stats
         return {
             "header": SOURCE_COLUMNS,
             "rows": rows,
             "notes": notes,
             "stats": t("run_stats", **stats.model_dump()) if stats.candidates or stats.verified else "",
-            "commentary_notes": edition.commentary_notes,
+            "commentary_notes": [translate(t, n) for n in edition.commentary_notes],
         }
 
     # ---- home, archive
 
     def pick_rows(self, page: str, edition: Edition, limit: int) -> list[dict]:
         return [
-            {"link": self.cards.ref(page, i), "excerpt": self.cards.excerpt(i, CONTRIBUTION_EXCERPT)}
+            {"link": self.cards.ref(page, i), "excerpt": self.cards.excerpt(i, CONTRIBUTION_EXCERPT), "lang": self.cards.excerpt_lang(i)}
             for i in self.index.picks(edition, limit)
         ]
 
@@ -396,6 +402,7 @@ class Renderer:
                 "link": self.cards.ref(page, item_id),
                 "kind": self.index.summaries[item_id].kind,
                 "excerpt": self.cards.excerpt(item_id, CONTRIBUTION_EXCERPT),
+                "lang": self.cards.excerpt_lang(item_id),
             })
         days = [
             {"id": f"{day:%Y%m%d}", "link": Link(href(page, day_page(day)), f"{day:%Y-%m-%d}"), "rows": rows}
