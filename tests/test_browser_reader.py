@@ -182,20 +182,6 @@ def test_chinese_query_finds_items(open_page, site_url, replayed_site):
     assert len(items) >= 5 and all("llm-agents" in i.categories for i in items)
 
 
-def test_search_filters_by_kind(open_page, site_url, replayed_site):
-    shown = _items_shown(replayed_site)
-    page = open_page()
-    everything = _check_item_results(search_results(page, site_url, "agent"), shown)
-    assert {i.kind for i in everything} == {"paper", "repo"}
-    page.locator(".pagefind-ui__filter-name", has_text="类型").click()
-    page.locator(".pagefind-ui__filter-label", has_text="仓库").click()
-    page.wait_for_function("() => [...document.querySelectorAll('.pagefind-ui__result-tag')].every(t => !t.textContent.includes('论文'))")
-    page.wait_for_load_state("networkidle")
-    filtered = _check_item_results(search_results_now(page), shown)
-    assert filtered and {i.kind for i in filtered} == {"repo"}
-    assert len(filtered) == sum(1 for i in everything if i.kind == "repo") or len(filtered) < len(everything)
-
-
 def search_results_now(page) -> list[dict]:
     """Every result shown, after loading them all ("load more" until it is gone)."""
     loaded = "() => [...document.querySelectorAll('.pagefind-ui__result')].every(r => r.querySelector('.pagefind-ui__result-link'))"

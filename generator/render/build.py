@@ -192,7 +192,7 @@ async def _write_index(output: Path, records: list[SearchRecord], language: str)
             for record in records:
                 await index.add_custom_record(
                     url=record.url, content=record.content, language=record.language,
-                    meta=record.meta, filters=record.filters, sort=record.sort,
+                    meta=record.meta, sort=record.sort,
                 )
     except Exception as exc:  # the Pagefind service reports its errors as assorted exceptions
         raise BuildError(f"pagefind (search index {output.name}) failed: {exc}") from exc
