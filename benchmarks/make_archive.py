@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402  (sets sys.path for the generator package)
 
-from generator import classify, edition as edition_mod, merge  # noqa: E402
+from generator import classify, edition as edition_mod, merge, rank  # noqa: E402
 from generator.models import (  # noqa: E402
     Commentary,
     Edition,
@@ -232,6 +232,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.days = [end - dt.timedelta(days=n) for n in range(days - 1, -1, -1)]
         self.settings = settings
+        self.ranker = rank.Ranker(settings.profile, [])  # no library: synthetic items resemble none
         self.vocab = pseudo_words(random.Random(seed + 1), 40_000)
         self.items: dict[str, Item] = {}
         self.month_counter: dict[str, int] = {}
@@ -372,10 +373,15 @@ class Generator:
             verification=Verification(status="verified", by="arxiv-api", url=f"https://export.arxiv.org/api/query?id_list={bare}",
                                       checked=self.checked(day), matched=["id", "title", "date"]),
         )
-        classify.apply(item, self.settings.taxonomy, self.settings.profile)
+        self.classify(item)
         item.commentary = self.commentary(item, topics, day, method, force_zh=bool(forced) or "long-context" in item.categories)
         signals = {"upvotes": rng.randint(1, 120)} if "hf-daily-papers" in sources else {}
         return item, signals
+
+    def classify(self, item: Item) -> None:
+        classify.apply(item, self.settings.taxonomy)
+        relevance = self.ranker.rank([rank.item_document(item)])[item.id]
+        item.relevance = rank.explained(relevance, self.settings.profile, self.settings.language)
 
     def repo(self, day: dt.date) -> tuple[Item, dict]:
         rng = self.rng
@@ -405,7 +411,7 @@ class Generator:
             verification=Verification(status="verified", by="github-api", url=f"https://api.github.com/repos/{full}",
                                       checked=self.checked(day), matched=["id", "title", "date"]),
         )
-        classify.apply(item, self.settings.taxonomy, self.settings.profile)
+        self.classify(item)
         item.commentary = self.commentary(item, [topic], day, name, force_zh="long-context" in item.categories)
         self.items[item_id] = item
         self.recent_repos.append(item_id)
@@ -439,7 +445,7 @@ class Generator:
             verification=Verification(status="verified", by="hf-api", url=f"https://huggingface.co/api/models/{org}/{name}",
                                       checked=self.checked(day), matched=["id", "title"]),
         )
-        classify.apply(item, self.settings.taxonomy, self.settings.profile)
+        self.classify(item)
         item.commentary = self.commentary(item, [topic], day, name, force_zh="long-context" in item.categories)
         self.items[item_id] = item
         self.recent_models.append(item_id)

@@ -1,57 +1,55 @@
-"""Classification into the taxonomy and relevance against the reader's profile. Pure.
+"""Classification into the taxonomy. Pure.
 
-Both are phrase matches on the item's own text (title, summary, source tags), so every
-decision comes with a stored, human-readable explanation: which category or interest
-matched, and on which phrases.
+Phrase evidence on the item's own text (``evidence``: title above abstract, word boundaries,
+abbreviations, no URLs) plus the paper's arXiv categories, so every category comes with the
+terms that put it there. Relevance to the reader is ``rank``'s job.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from functools import lru_cache
-
-from .models import CategoryMatch, InterestMatch, Item, Relevance
-from .settings import Category, Profile
+from . import evidence
+from .models import CategoryMatch, Item
+from .settings import Category
 
 
-@lru_cache(maxsize=4096)
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    # Word-bounded on ASCII words; a CJK phrase matches anywhere (no spaces between words).
-    escaped = re.escape(phrase.lower())
-    if phrase.isascii():
-        return re.compile(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])")
-    return re.compile(escaped)
-
-
-def matched_phrases(text: str, phrases: list[str]) -> list[str]:
-    lowered = text.lower()
-    return [p for p in phrases if p and _phrase_pattern(p).search(lowered)]
-
-
-def text_of(title: str, summary: str, tags: list[str]) -> str:
-    """The text classification and relevance match against (of an item or a candidate)."""
-    return " \n ".join([title, summary, " ".join(tags)])
-
-
-def item_text(item: Item) -> str:
-    return text_of(item.title, item.summary, item.source_categories)
+# A category needs evidence of what the item is about: a phrase in the title, an arXiv
+# category the paper is filed under, or its phrases recurring in the abstract; one passing
+# mention or two in the abstract (0.4 each) is not enough.
+MIN_EVIDENCE = 1.0
+PRIMARY_CATEGORY = 1.0  # the paper's primary arXiv category
+CROSS_CATEGORY = 0.4  # a cross-listed one counts like one abstract mention
 
 
 def classify(item: Item, taxonomy: list[Category]) -> list[CategoryMatch]:
-    text = item_text(item)
+    return category_matches(item.kind, item.title, item.summary, item.source_categories, taxonomy)
+
+
+def categories_of_group(group: list, taxonomy: list[Category]) -> list[str]:
+    """The categories of a candidate group, as its item would get them (benchmarks, shortlist)."""
+    summary = max((c.summary for c in group), key=len, default="")
+    tags = next((c.categories for c in group if c.kind == "paper" and c.categories), group[0].categories)
+    return [m.category for m in category_matches(group[0].kind, group[0].title, summary, tags, taxonomy)]
+
+
+def category_matches(kind: str, title: str, summary: str, tags: list[str], taxonomy: list[Category]) -> list[CategoryMatch]:
+    fields = evidence.Fields.of(title, summary)
     matches = []
     for category in taxonomy:
-        if category.catch_all:
+        if category.catch_all or (category.kinds and kind not in category.kinds):
             continue
-        if category.kinds and item.kind not in category.kinds:
-            continue
-        on = matched_phrases(text, category.phrases)
-        on += [c for c in category.arxiv_categories if c in item.source_categories]
         if category.kinds and not category.phrases and not category.arxiv_categories:
-            on = [f"kind:{item.kind}"]  # a kind-only category (e.g. model releases)
-        if on:
-            matches.append(CategoryMatch(category=category.slug, terms=on))
+            matches.append(CategoryMatch(category=category.slug, terms=[f"kind:{kind}"]))  # e.g. model releases
+            continue
+        found = evidence.hits(fields, category.phrases)
+        found += [h for h in evidence.hits(fields, category.title_phrases) if h.in_title]
+        weight = evidence.weight(found)
+        terms = [h.phrase for h in found]
+        for n, tag in enumerate(tags if kind == "paper" else []):
+            if tag in category.arxiv_categories:
+                weight += PRIMARY_CATEGORY if n == 0 else CROSS_CATEGORY
+                terms.append(tag)
+        if weight >= MIN_EVIDENCE:
+            matches.append(CategoryMatch(category=category.slug, terms=terms))
     if not matches:
         fallback = next((c for c in taxonomy if c.catch_all), None)
         if fallback is not None:
@@ -59,45 +57,6 @@ def classify(item: Item, taxonomy: list[Category]) -> list[CategoryMatch]:
     return matches
 
 
-def relevance(item: Item, profile: Profile) -> Relevance:
-    return relevance_of_text(item_text(item), profile)
-
-
-def relevance_of_text(text: str, profile: Profile) -> Relevance:
-    """Score in [0, 1]: weighted interests, diminishing returns on more phrases per interest."""
-    total_weight = sum(i.weight for i in profile.interests) or 1.0
-    raw = 0.0
-    matched: list[InterestMatch] = []
-    for interest in profile.interests:
-        on = matched_phrases(text, interest.phrases)
-        if on:
-            matched.append(InterestMatch(interest=interest.slug, terms=on))
-            raw += interest.weight * (1 - math.exp(-len(on)))  # 1 phrase ~0.63, 3 ~0.95
-    # Two strongly matched interests out of five already make a very relevant item.
-    score = round(min(1.0, 2.5 * raw / total_weight), 3)
-    names = {i.slug: i.name for i in profile.interests}
-    explanation = "; ".join(f"{names[m.interest]}: {', '.join(m.terms)}" for m in matched)
-    return Relevance(score=score, matched=matched, explanation=explanation)
-
-
-def apply(item: Item, taxonomy: list[Category], profile: Profile) -> None:
+def apply(item: Item, taxonomy: list[Category]) -> None:
     item.classification = classify(item, taxonomy)
     item.categories = [m.category for m in item.classification]
-    item.relevance = relevance(item, profile)
-
-
-def day_score(item: Item, signals: dict[str, float]) -> float:
-    """The day's ranking score: relevance first, the day's popularity as a tie-breaker-plus.
-
-    Popularity is squashed (log) so a viral repo cannot bury a relevant paper.
-    """
-    return score_of(item.relevance.score, signals)
-
-
-def score_of(relevance_score: float, signals: dict[str, float]) -> float:
-    popularity = 0.0
-    for key, scale in (("upvotes", 50), ("stars_today", 500), ("trending_score", 500), ("likes", 2000), ("stars", 20000)):
-        value = signals.get(key)
-        if value:
-            popularity = max(popularity, min(1.0, math.log1p(value) / math.log1p(scale)))
-    return round(0.75 * relevance_score + 0.25 * popularity, 4)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from . import classify
+from . import rank
 from .models import Edition, EditionEntry, Item, Section, SourceReport
 from .settings import Settings
 
@@ -19,7 +19,7 @@ PARTIAL_FACTOR = 0.85
 
 
 def entry(item: Item, signals: dict[str, float], continuity: list[str]) -> EditionEntry:
-    score = classify.day_score(item, signals)
+    score = rank.day_score(item.relevance, signals)
     if item.verification.status == "partial":
         score = round(score * PARTIAL_FACTOR, 4)
     return EditionEntry(item=item.id, score=score, signals=signals, continuity=continuity)
@@ -43,7 +43,7 @@ def build(
     highlights = papers[: limits.highlights]
     rest = papers[limits.highlights : limits.highlights + limits.papers]
     # Read closely: the most relevant of the highlights, by relevance alone (not popularity).
-    closely = sorted(highlights, key=lambda e: (-items[e.item].relevance.score, -e.score, e.item))[: limits.read_closely]
+    closely = sorted(highlights, key=lambda e: (-rank.relevance_value(items[e.item].relevance), -e.score, e.item))[: limits.read_closely]
     sections = [
         Section(slug="highlights", entries=highlights),
         Section(slug="papers", entries=rest),

@@ -98,9 +98,19 @@ class InterestMatch(Strict):
     terms: list[str]  # the phrases that matched ("on" would be a YAML 1.1 boolean key)
 
 
+class LibraryMatch(Strict):
+    item: str  # id of the library item (or rated item) this one is close to
+    title: str
+    similarity: float  # TF-IDF cosine, 0..1
+
+
 class Relevance(Strict):
-    score: float  # 0..1
+    score: float  # 0..1, the lexical score (phrases, library similarity, unwanted topics)
     matched: list[InterestMatch] = Field(default_factory=list)
+    nearest: list[LibraryMatch] = Field(default_factory=list)  # the closest items the reader follows
+    unwanted: list[InterestMatch] = Field(default_factory=list)  # unwanted topics in evidence
+    grade: int | None = Field(None, ge=0, le=3)  # an LLM's 0-3 grade against the profile, when one graded it
+    graded_by: str | None = None  # "llm:<model>"
     explanation: str = ""
 
 
@@ -155,10 +165,30 @@ class Item(Strict):
     categories: list[str] = Field(default_factory=list)
     classification: list[CategoryMatch] = Field(default_factory=list)
     relevance: Relevance = Field(default_factory=lambda: Relevance(score=0.0))
+    # The reader's own judgement, set by hand in a pull request: a rated item joins the reader's
+    # library (relevant) or its negatives (not-relevant), and later runs rank by it.
+    rating: Literal["relevant", "not-relevant"] | None = None
     commentary: Commentary = Field(default_factory=Commentary)
 
     def first_seen(self) -> dt.date:
         return min(s.date for s in self.seen)
+
+
+# --------------------------------------------------------------------------- library
+
+
+class LibraryRecord(Strict):
+    """The text of one library entry as its authority gave it (data/library.yaml)."""
+
+    id: str
+    title: str
+    summary: str = ""
+    by: str  # "arxiv-api", "github-api", "hf-api"
+    checked: dt.date
+
+
+class Library(Strict):
+    entries: list[LibraryRecord] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- edition
@@ -217,6 +247,7 @@ class Edition(Strict):
     ideas: list[Idea] = Field(default_factory=list)
     needs_llm: list[str] = Field(default_factory=list)  # sections left out for want of an LLM
     commentary_notes: list[str] = Field(default_factory=list)  # what happened in commentary
+    ranking_notes: list[str] = Field(default_factory=list)  # how the day was ranked (LLM grading, fallbacks)
     category_counts: dict[str, int] = Field(default_factory=dict)
     sources: list[SourceReport] = Field(default_factory=list)
     stats: RunStats = Field(default_factory=RunStats)

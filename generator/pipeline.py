@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import quote, urlsplit
 
-from . import classify, edition as edition_mod, merge, verify
+from . import classify, edition as edition_mod, grading, library, merge, rank, verify
 from .commentary import write_commentary
 from .commentary.fields import llm_configured
+from .commentary.llm import Budget, ChatClient
 from .http import Http, HostPolicy
-from .models import Candidate, Edition, Item, RunStats, SourceReport
+from .models import Candidate, Edition, Item, Relevance, RunStats, SourceReport
 from .settings import Settings
 from .sources import arxiv, github, huggingface
 from .sources.base import Fetched
@@ -88,7 +89,7 @@ def lookups(http: Http, settings: Settings, shown: Settings | None = None) -> ve
 SHORTLIST_FACTOR = 2
 
 
-def shortlist(groups: dict[str, list[Candidate]], settings: Settings) -> dict[str, list[Candidate]]:
+def shortlist(groups: dict[str, list[Candidate]], settings: Settings, ranker: rank.Ranker) -> dict[str, list[Candidate]]:
     """The identities worth verifying: those that could be listed today, ranked before verification.
 
     Only listed items enter the archive, so only they need an authoritative look-up. Ranking
@@ -98,15 +99,10 @@ def shortlist(groups: dict[str, list[Candidate]], settings: Settings) -> dict[st
     room = {"paper": (limits.highlights + limits.papers) * SHORTLIST_FACTOR, "repo": limits.follow * SHORTLIST_FACTOR,
             "model": limits.follow * SHORTLIST_FACTOR}
 
-    def rank(item_id: str) -> tuple[float, str]:
-        group = groups[item_id]
-        text = " \n ".join(classify.text_of(c.title, c.summary, c.categories) for c in group)
-        relevance = classify.relevance_of_text(text, settings.profile).score
-        return -classify.score_of(relevance, merge.signals(group)), item_id
-
+    scores = rank.rank_groups(groups, ranker)
     chosen: dict[str, list[Candidate]] = {}
     for kind, size in room.items():
-        of_kind = sorted((i for i, g in groups.items() if g[0].kind == kind), key=rank)
+        of_kind = sorted((i for i, g in groups.items() if g[0].kind == kind), key=lambda i: (-scores[i], i))
         chosen.update({i: groups[i] for i in of_kind[:size]})
     return dict(sorted(chosen.items()))
 
@@ -161,7 +157,8 @@ def run(
     fetched = collect(http, settings, day, progress)
     candidates: list[Candidate] = [c for f in fetched for c in f.candidates]
     all_groups = merge.group_by_id(candidates, archive.aliases())
-    groups = shortlist(all_groups, settings)
+    ranker = rank.Ranker(settings.profile, library.exemplars(settings, archive))
+    groups = shortlist(all_groups, settings, ranker)
     progress(f"verify: {len(groups)} shortlisted of {len(all_groups)} identities from {len(candidates)} candidates")
     outcome = verify.verify(groups, lookups(http, settings, shown), now)
 
@@ -179,9 +176,17 @@ def run(
         item = merge.merge_item(existing, verified, source_group, day)
         if olds or (existing and existing.id != item_id):
             item = merge.with_aliases(item, item_id, olds)
-        classify.apply(item, settings.taxonomy, settings.profile)
+        classify.apply(item, settings.taxonomy)
         items[item.id] = item
         day_signals[item.id] = merge.signals(source_group)
+    prior = {item_id: item.relevance for item_id, item in items.items()}
+    relevances = ranker.rank([rank.item_document(item) for item in items.values()])
+    for item_id, item in items.items():
+        item.relevance = rank.explained(relevances[item_id], settings.profile, settings.language)
+    use_llm = with_llm and llm_configured(settings)
+    ranking_notes, commentary_settings = [], settings
+    if use_llm:
+        ranking_notes, commentary_settings = grade(items, prior, day_signals, settings, http, day, progress)
 
     papers = {i: it for i, it in items.items() if it.kind == "paper"}
     entries = [edition_mod.entry(item, day_signals[i], merge.continuity(item, day, papers)) for i, item in items.items()]
@@ -195,6 +200,7 @@ def run(
             report.status = _worse(report.status, "degraded")
     edition = edition_mod.build(day, items, entries, reports, settings)
     edition.replay = replay
+    edition.ranking_notes = ranking_notes
     listed = {i: items[i] for i in edition.item_ids()}
     edition.stats = RunStats(
         candidates=len(candidates),
@@ -211,12 +217,26 @@ def run(
     if refused and (not force or not listed):  # checked before commentary: no LLM spend on it
         return RunResult(edition=edition, refused=refused, stored=stored)
     history = [e for e in (archive.load_edition(day - dt.timedelta(days=n)) for n in range(1, 8)) if e]
-    use_llm = with_llm and llm_configured(settings)
     progress(f"commentary: {len(listed)} items" + (f" with {settings.llm.model}" if use_llm else " (extractive)"))
     # A re-run: the stored day-level text (perhaps edited by a human) carries over.
-    commentary = write_commentary(list(listed.values()), edition, history, settings, http if with_llm else None, day, stored=stored)
+    commentary = write_commentary(list(listed.values()), edition, history, commentary_settings, http if use_llm else None, day,
+                                  stored=stored)
     commentary.apply_to(listed.values(), edition)
     return RunResult(edition=edition, written=store(archive, listed, edition), stored=stored)
+
+
+def grade(items: dict[str, Item], prior: dict[str, Relevance], day_signals: dict[str, dict[str, float]],
+          settings: Settings, http: Http, day: dt.date, progress: Progress) -> tuple[list[str], Settings]:
+    """LLM grades for the verified shortlist, best first; returns the edition's notes and the
+    settings commentary runs with (its token budget less what grading spent)."""
+    llm = settings.llm
+    chat = ChatClient(http, settings, budget=Budget(int(llm.token_budget * llm.grade_budget_share)))
+    order = sorted(items, key=lambda i: (-rank.day_score(items[i].relevance, day_signals[i]), i))
+    result = grading.grade([items[i] for i in order], prior, settings, chat, day)
+    grading.apply(items, result, chat.by)
+    progress(f"grading: {len(result.grades)} graded, {len(result.failed)} by the lexical score")
+    left = max(0, llm.token_budget - chat.budget.spent)
+    return grading.notes(result, settings.language), settings.model_copy(update={"llm": llm.model_copy(update={"token_budget": left})})
 
 
 def store(archive: Archive, items: dict[str, Item], edition: Edition) -> list[str]:

@@ -31,15 +31,39 @@ class Interest(SettingsSection):
     """One research interest of the reader."""
 
     slug: str = Field(description="Stable identifier, used in stored relevance explanations.")
-    name: str = Field(description="Display name.")
+    name: str = Field(description="Display name in the configured language.")
+    name_en: str = Field("", description="English display name (used when language is en).")
     description: str = Field("", description="What the interest covers, in a sentence.")
     phrases: list[str] = Field(default_factory=list, description="Key phrases matched in titles and abstracts (case-insensitive).")
     weight: float = Field(1.0, ge=0, description="Relative importance in ranking.")
 
 
+class LibraryEntry(SettingsSection):
+    """A paper, repo or model the reader follows: new items close to it rank up."""
+
+    id: str = Field(description="Item id: arxiv:<id>, github:<owner>/<repo> or hf:<org>/<model>.")
+    title: str = Field("", description="Its title (or name and a line on it); stands in for the text until it is fetched.")
+
+
+class UnwantedTopic(SettingsSection):
+    """A topic the reader skips: an item about it ranks down, whatever else it matches."""
+
+    slug: str = Field(description="Stable identifier, named in stored relevance explanations.")
+    name: str = Field(description="Display name in the configured language.")
+    name_en: str = Field("", description="English display name (used when language is en).")
+    phrases: list[str] = Field(default_factory=list, description="Phrases that show an item is about this topic.")
+
+
 class Profile(SettingsSection):
+    def names(self, language: str) -> dict[str, str]:
+        """Display names of the interests and unwanted topics, by slug, in ``language``."""
+        return {t.slug: (t.name_en if language == "en" and t.name_en else t.name) for t in [*self.interests, *self.unwanted]}
+
+
     name: str = Field("reader", description="How commentary addresses the reader.")
     interests: list[Interest] = Field(default_factory=list, description="The research interests ranking scores against.")
+    library: list[LibraryEntry] = Field(default_factory=list, description="Papers, repos and models the reader follows.")
+    unwanted: list[UnwantedTopic] = Field(default_factory=list, description="Topics the reader does not want.")
 
 
 class Category(SettingsSection):
@@ -51,6 +75,7 @@ class Category(SettingsSection):
     description: str = Field("", description="What belongs here, in the configured language (shown on the category pages).")
     description_en: str = Field("", description="English description (used when language is en).")
     phrases: list[str] = Field(default_factory=list, description="Phrases matched in title and summary (case-insensitive, word-bounded).")
+    title_phrases: list[str] = Field(default_factory=list, description="Phrases that count only in the title (words every abstract uses in passing).")
     arxiv_categories: list[str] = Field(default_factory=list, description="arXiv primary/cross categories that count as a match.")
     kinds: list[Literal["paper", "repo", "model"]] = Field(default_factory=list, description="If set, only these kinds can fall in this category.")
     catch_all: bool = Field(False, description="Given to an item that no other category matched, so every item has one.")
@@ -133,6 +158,8 @@ class Llm(SettingsSection):
     max_retries: int = Field(2, ge=0, le=6, description="Retries on 429/5xx/timeout.")
     batch_size: int = Field(5, ge=1, le=20, description="Items per completion request.")
     token_budget: int = Field(200_000, ge=0, description="Tokens per run; when spent the rest falls back to extractive.")
+    grade_batch_size: int = Field(10, ge=1, le=50, description="Items per grading request (the shortlist is graded 0-3 against the profile).")
+    grade_budget_share: float = Field(0.3, ge=0, le=1, description="Share of token_budget grading may spend; commentary gets the rest.")
     temperature: float = Field(0.2, ge=0, le=2)
 
 

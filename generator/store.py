@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import gc
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -20,7 +21,7 @@ import yaml
 
 from .errors import DataError
 from .ids import item_path
-from .models import Edition, Item
+from .models import Edition, Item, Library
 
 # libyaml's safe loader parses in C (several times faster, see PERFORMANCE.md); same results.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -105,6 +106,9 @@ def atomic_write(path: Path, text: str) -> bool:
     return True
 
 
+_RATING_LINE = re.compile(r"^rating: ", re.MULTILINE)
+
+
 class Archive:
     """Read and write items and editions under one data directory."""
 
@@ -165,6 +169,30 @@ class Archive:
                 item = Item.model_validate(read_yaml(path))
                 found.update({alias: item.id for alias in item.aliases})
         return found
+
+    def rated_items(self) -> list[Item]:
+        """Items the reader rated: only files that mention a rating are parsed."""
+        rated = []
+        for path in self.item_files():
+            text = path.read_text(encoding="utf-8")
+            if _RATING_LINE.search(text):
+                item = Item.model_validate(read_yaml(path))
+                if item.rating:
+                    rated.append(item)
+        return rated
+
+    # ---- the reader's library
+    @property
+    def library_file(self) -> Path:
+        return self.root / "library.yaml"
+
+    def load_library(self) -> Library:
+        if not self.library_file.exists():
+            return Library()
+        return Library.model_validate(read_yaml(self.library_file) or {})
+
+    def save_library(self, library: Library) -> bool:
+        return atomic_write(self.library_file, dump_yaml(library.model_dump(mode="python")))
 
     # ---- editions
     def load_edition(self, day: dt.date) -> Edition | None:

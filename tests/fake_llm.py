@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 ITEM_TASK = "item-commentary"
 DAY_TASK = "day-commentary"
+GRADE_TASK = "grade"
 
 
 # --------------------------------------------------------------------------- actions
@@ -115,7 +116,24 @@ def day_answer(data: dict, *, judgment_extra: str = "") -> dict:
     return {"judgment": judgment, "ideas": ideas}
 
 
+GRADE_WORDS_ZH = ["与你的方向无关", "与你的方向略有关系", "与你的方向明确相关", "正是你的核心方向"]
+GRADE_WORDS_EN = ["unrelated to your work", "marginal to your work", "clearly relevant to your work", "core to your work"]
+
+
+def grade_answer(data: dict, grades: dict[str, int] | None = None) -> dict:
+    """A grade for every item of the request: ``grades[id]``, else 1; the reason names the grade."""
+    zh = data.get("language") == "zh"
+    out = []
+    for item in data["items"]:
+        grade = (grades or {}).get(item["id"], 1)
+        reason = f"模型评语：{GRADE_WORDS_ZH[grade]}。" if zh else f"Model's note: {GRADE_WORDS_EN[grade]}."
+        out.append({"id": item["id"], "grade": grade, "reason": reason})
+    return {"items": out}
+
+
 def _default(data: dict) -> dict:
+    if data.get("task") == GRADE_TASK:
+        return grade_answer(data)
     return day_answer(data) if data.get("task") == DAY_TASK else item_answer(data)
 
 
@@ -149,9 +167,10 @@ class Recorded:
 class FakeLLM:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
-        self.queues: dict[str, deque] = {ITEM_TASK: deque(), DAY_TASK: deque()}
+        self.queues: dict[str, deque] = {ITEM_TASK: deque(), DAY_TASK: deque(), GRADE_TASK: deque()}
         # What answers when a task's queue is empty; replace to change every later answer.
-        self.defaults: dict[str, Any] = {ITEM_TASK: Answer(item_answer), DAY_TASK: Answer(day_answer)}
+        self.defaults: dict[str, Any] = {ITEM_TASK: Answer(item_answer), DAY_TASK: Answer(day_answer),
+                                         GRADE_TASK: Answer(grade_answer)}
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True

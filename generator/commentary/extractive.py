@@ -176,7 +176,7 @@ def facts_line(item: Item, language: str) -> str:
 
 def relation(item: Item, settings: Settings) -> str:
     """Which of the reader's interests the item matched, and on what."""
-    names = {i.slug: i.name for i in settings.profile.interests}
+    names = settings.profile.names(settings.language)
     zh = settings.language == "zh"
     parts = []
     for match in item.relevance.matched:

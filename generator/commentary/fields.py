@@ -72,6 +72,9 @@ def prompt_for(by: str, llm_prompt: str) -> str:
 # --------------------------------------------------------------------------- inputs
 
 
+GRADE_PROMPT = "grade.v1"  # the relation text LLM grading writes (generator/grading.py)
+
+
 def canonical_hash(data: Any) -> str:
     """sha256 (via models.text_hash) of the canonical JSON of ``data``."""
     return text_hash(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
@@ -79,13 +82,14 @@ def canonical_hash(data: Any) -> str:
 
 def reader_profile(settings: Settings) -> list[dict[str, Any]]:
     return [
-        {"slug": i.slug, "name": i.name, "description": i.description, "phrases": list(i.phrases)}
+        {"slug": i.slug, "name": settings.profile.names(settings.language)[i.slug], "description": i.description,
+         "phrases": list(i.phrases)}
         for i in settings.profile.interests
     ]
 
 
 def _relevance(item: Item, settings: Settings) -> dict[str, Any]:
-    names = {i.slug: i.name for i in settings.profile.interests}
+    names = settings.profile.names(settings.language)
     return {
         "matched": [{"interest": names.get(m.interest, m.interest), "terms": list(m.terms)} for m in item.relevance.matched],
         "explanation": item.relevance.explanation,
@@ -118,7 +122,7 @@ def source_text(item: Item) -> list[str]:
 def profile_text(settings: Settings) -> list[str]:
     out = []
     for i in settings.profile.interests:
-        out += [i.slug, i.name, i.description, *i.phrases]
+        out += [i.slug, i.name, i.name_en, i.description, *i.phrases]
     return out
 
 
@@ -144,8 +148,8 @@ def stays_as_is(existing: GeneratedText | None, inputs: str, want_by: str, want_
     """Should ``existing`` stay as it is?"""
     if existing is None:
         return False
-    if existing.human_edited():
-        return True
+    if existing.human_edited() or existing.prompt == GRADE_PROMPT:
+        return True  # a human's text, or the relation grading wrote (grading keeps it fresh)
     if existing.inputs != inputs:
         return False
     if existing.by == want_by and existing.prompt == want_prompt:

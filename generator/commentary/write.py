@@ -34,6 +34,7 @@ from ..settings import Settings
 from . import claims, extractive
 from .day import DayText, write_day
 from .fields import (
+    GRADE_PROMPT,
     Session,
     generated_text,
     in_language,
@@ -152,8 +153,9 @@ def _item_commentary(session: Session, items: list[Item], settings: Settings, da
 
 
 def _needs(item: Item, inputs: str, want_by: str) -> bool:
+    # A relation written by grading is grading's to keep fresh: it says nothing about the rest.
     fields = {f: getattr(item.commentary, f) for f in FIELDS}
-    present = [f for f, g in fields.items() if g is not None]
+    present = [f for f, g in fields.items() if g is not None and g.prompt != GRADE_PROMPT]
     if not present:
         return True
     if any(not stays_as_is(fields[f], inputs, want_by, prompt_for(want_by, ITEM_PROMPT)) for f in present):
@@ -227,7 +229,7 @@ def _written(item: Item, inputs: str, outcome: _Outcome, session: Session, setti
     removed_here = 0
     for name in FIELDS:
         existing: GeneratedText | None = getattr(old, name)
-        if existing is not None and existing.human_edited():
+        if existing is not None and (existing.human_edited() or existing.prompt == GRADE_PROMPT):
             new[name] = existing
             continue
         removed: list[str] = []
