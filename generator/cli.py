@@ -60,7 +60,7 @@ def _replay_server(manifest_path: str | None) -> Iterator[tuple[object | None, d
 def cmd_run(args: argparse.Namespace) -> int:
     from . import pipeline
     from .commentary.fields import llm_configured
-    from .http import Http, build_client
+    from .http import build_client
 
     progress = _progress(args.quiet)
     with _replay_server(args.replay) as (manifest, overrides):
@@ -71,13 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         now = manifest.now if manifest else dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         progress(f"briefing {day}" + (f" (replay of {args.replay})" if manifest else ""))
         with build_client(settings.user_agent()) as client:
-            http = Http(
-                client,
-                pipeline.host_policies(settings),
-                backoff_base=0.0 if manifest else settings.http.backoff_base,
-                backoff_max=settings.http.backoff_max,
-                on_event=progress,
-            )
+            http = _http(client, settings, progress, replay=bool(manifest))
             result = pipeline.run(
                 day, settings, http, now=now, with_llm=llm_configured(settings), progress=progress,
                 replay=_shown_path(args.replay) if manifest else None, shown=shown,
@@ -105,6 +99,33 @@ def _refusal(day: dt.date, result, data_dir: Path) -> str:
     kept = f"{stored.status}, {len(stored.item_ids())} items"
     hint = "" if not result.edition.item_ids() else "; --force replaces it"
     return f"{day}: nothing published: the stored edition ({kept}) stays: {result.refused}; nothing under {data_dir} changed{hint}"
+
+
+def _http(client, settings, progress, *, replay: bool = False):
+    from .http import Http
+    from .pipeline import host_policies
+
+    return Http(client, host_policies(settings), backoff_base=0.0 if replay else settings.http.backoff_base,
+                backoff_max=settings.http.backoff_max, on_event=progress)
+
+
+def cmd_library_update(args: argparse.Namespace) -> int:
+    from . import library
+    from .http import build_client
+    from .store import Archive
+
+    settings = _load_settings(args)
+    progress = _progress(args.quiet)
+    with build_client(settings.user_agent()) as client:
+        result = library.update(_http(client, settings, progress), settings, Archive(settings.data_dir),
+                                dt.datetime.now(dt.timezone.utc).date())
+    for item_id, reason in sorted(result.failed.items()):
+        progress(f"{item_id}: look-up failed ({reason}); its title stands in until the next update")
+    for item_id in result.missing:
+        progress(f"{item_id}: the authority does not know it; check the id in profile.library")
+    print(f"library: {len(result.fetched)} fetched, {len(result.failed)} failed, {len(result.missing)} unknown"
+          + (f"; {settings.data_dir / 'library.yaml'} updated" if result.written else "; nothing changed"))
+    return 1 if result.failed or result.missing else 0
 
 
 def _shown_path(path: str) -> str:
@@ -206,6 +227,12 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--no-cache", action="store_true", help="a cold build: use no cache and keep none (same site)")
     build.set_defaults(func=cmd_build)
+
+    lib = commands.add_parser("library", help="the reader's library (profile.library in the settings)")
+    lib_commands = lib.add_subparsers(dest="library_command", required=True)
+    update = lib_commands.add_parser("update", help="fetch the texts of library entries not yet in data/library.yaml (one batched arXiv request)")
+    update.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    update.set_defaults(func=cmd_library_update)
 
     publish = commands.add_parser("publish-data", help="commit data/ if it changed (\"data: briefing DAY\") and push, rebasing on a push race")
     publish.add_argument("--date", type=_date, help="the edition's day named in the commit message (default: today UTC)")

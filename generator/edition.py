@@ -37,7 +37,7 @@ def build(
     settings: Settings,
 ) -> Edition:
     limits = settings.edition
-    listed = [e for e in entries if items[e.item].relevance.score >= limits.min_score or e.signals]
+    listed = [e for e in entries if rank.relevance_value(items[e.item].relevance) >= limits.min_score]
     papers = _ranked([e for e in listed if items[e.item].kind == "paper"])
     others = _ranked([e for e in listed if items[e.item].kind != "paper"])
     highlights = papers[: limits.highlights]
@@ -47,7 +47,7 @@ def build(
     sections = [
         Section(slug="highlights", entries=highlights),
         Section(slug="papers", entries=rest),
-        Section(slug="follow", entries=others[: limits.follow]),
+        Section(slug="follow", entries=follow_list(others, items, limits.follow)),
         Section(slug="read-closely", entries=closely),
     ]
     shown = {e.item for s in sections for e in s.entries}
@@ -60,6 +60,16 @@ def build(
         category_counts=dict(sorted(counts.items())),
         sources=reports,
     )
+
+
+def follow_list(ranked: list[EditionEntry], items: dict[str, Item], size: int) -> list[EditionEntry]:
+    """The best repos, models and datasets: each kind present gets a share of the places first
+    (one viral kind must not crowd out the others), the rest go by score; the list stays in score order."""
+    kinds = list(dict.fromkeys(items[e.item].kind for e in ranked))
+    share = max(1, size // (2 * len(kinds))) if kinds else 0
+    chosen = [e for kind in kinds for e in [x for x in ranked if items[x.item].kind == kind][:share]][:size]
+    chosen += [e for e in ranked if e not in chosen][: size - len(chosen)]
+    return _ranked(chosen)
 
 
 def status_of(reports: list[SourceReport], has_items: bool) -> str:

@@ -4,6 +4,7 @@
   an HF Daily Papers entry *is* its arXiv paper.
 * repos: ``github:<owner>/<repo>`` (GitHub names are case-insensitive: stored lower-case).
 * models: ``hf:<org>/<name>`` (case preserved, as HF URLs are case-sensitive).
+* datasets: ``hfd:<org>/<name>`` (likewise; a dataset and a model may share a name).
 """
 
 from __future__ import annotations
@@ -68,6 +69,17 @@ def model_id(name: str) -> str:
     return f"hf:{name}"
 
 
+# The kind of item each id prefix names.
+KIND_OF_PREFIX = {"arxiv": "paper", "github": "repo", "hf": "model", "hfd": "dataset"}
+
+
+def dataset_id(name: str) -> str:
+    name = name.strip().strip("/")
+    if "/" not in name:
+        raise ValueError(f"not a Hugging Face dataset id (owner/name): {name!r}")
+    return f"hfd:{name}"
+
+
 def item_path(item_id: str) -> PurePosixPath:
     """Where an item lives below ``data/items``; sharded so no folder holds more than ~1000 files.
 
@@ -80,11 +92,10 @@ def item_path(item_id: str) -> PurePosixPath:
             archive, number = rest.split("/")
             return PurePosixPath("paper", number[:4], f"{archive}-{number}.yaml")
         return PurePosixPath("paper", rest[:4], f"{rest}.yaml")
-    if prefix in ("github", "hf"):
+    if prefix in ("github", "hf", "hfd"):
         shard = hashlib.sha1(item_id.encode("utf-8")).hexdigest()[:2]
-        kind = "repo" if prefix == "github" else "model"
-        return PurePosixPath(kind, shard, rest.replace("/", "--") + ".yaml")
-    raise ValueError(f"unknown item id prefix in {item_id!r} (expected arxiv:, github: or hf:)")
+        return PurePosixPath(KIND_OF_PREFIX[prefix], shard, rest.replace("/", "--") + ".yaml")
+    raise ValueError(f"unknown item id prefix in {item_id!r} (expected arxiv:, github:, hf: or hfd:)")
 
 
 def anchor(item_id: str) -> str:

@@ -13,7 +13,8 @@ from .models import Candidate, Commentary, Item, Sighting, Verification
 from .verify import Verified
 
 # Sources that describe an item best, in order (the authority's text wins).
-_TEXT_PRIORITY = ["arxiv-api", "github-search", "hf-trending-models", "arxiv-rss", "hf-daily-papers", "github-trending"]
+_TEXT_PRIORITY = ["arxiv-api", "github-search", "hf-trending-models", "hf-trending-datasets", "arxiv-rss", "hf-daily-papers",
+                  "github-trending"]
 
 
 def group_by_id(candidates: list[Candidate], aliases: dict[str, str] | None = None) -> dict[str, list[Candidate]]:

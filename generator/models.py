@@ -20,8 +20,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Kind = Literal["paper", "repo", "model"]
-KINDS: tuple[str, ...] = ("paper", "repo", "model")
+Kind = Literal["paper", "repo", "model", "dataset"]
+KINDS: tuple[str, ...] = ("paper", "repo", "model", "dataset")
 
 # Where a candidate came from. Stable strings: they are stored in YAML.
 SourceName = Literal[
@@ -29,6 +29,7 @@ SourceName = Literal[
     "arxiv-api",
     "hf-daily-papers",
     "hf-trending-models",
+    "hf-trending-datasets",
     "github-trending",
     "github-search",
 ]

@@ -82,6 +82,7 @@ def lookups(http: Http, settings: Settings, shown: Settings | None = None) -> ve
         paper_url=lambda name: f"{api.base_url}/api/query?id_list={quote(name)}",
         repo_url=lambda name: f"{gh.base_url}/repos/{name}",
         model_url=lambda name: f"{hf.base_url}/api/models/{name}",
+        dataset_url=lambda name: f"{hf.base_url}/api/datasets/{name}",
     )
 
 
@@ -96,8 +97,8 @@ def shortlist(groups: dict[str, list[Candidate]], settings: Settings, ranker: ra
     first keeps a day at one or two batched arXiv look-ups instead of one per 100 RSS papers.
     """
     limits = settings.edition
-    room = {"paper": (limits.highlights + limits.papers) * SHORTLIST_FACTOR, "repo": limits.follow * SHORTLIST_FACTOR,
-            "model": limits.follow * SHORTLIST_FACTOR}
+    room = {"paper": (limits.highlights + limits.papers) * SHORTLIST_FACTOR,
+            **{kind: limits.follow * SHORTLIST_FACTOR for kind in ("repo", "model", "dataset")}}
 
     scores = rank.rank_groups(groups, ranker)
     chosen: dict[str, list[Candidate]] = {}

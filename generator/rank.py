@@ -16,6 +16,7 @@ can see why something was picked ("close to ClawGym, which you follow").
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -36,7 +37,7 @@ NEGATIVE_PENALTY = 0.6
 DESCRIPTION_SCALE = 0.4
 LIBRARY_SCALE = 0.4
 NEAREST_SHOWN = 2
-NEAREST_MIN = 0.12  # below this a library item is not "close" enough to name
+NEAREST_MIN = 0.3  # below this a library item is not "close" enough to name
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ class Ranker:
 def group_document(item_id: str, group: list) -> Document:
     """A candidate group as one document: the first title, the longest text any source gave."""
     summary = max((c.summary for c in group), key=len, default="")
-    return Document(id=item_id, title=group[0].title, summary=summary)
+    tags = [t for c in group for t in c.categories]
+    return Document(id=item_id, title=_name(group[0].title, group[0].kind), summary=_with_tags(summary, group[0].kind, tags))
 
 
 def rank_groups(groups: dict[str, list], ranker: Ranker) -> dict[str, float]:
@@ -173,7 +175,23 @@ def day_score(relevance: Relevance, signals: dict[str, float]) -> float:
 
 
 def item_document(item) -> Document:
-    return Document(id=item.id, title=item.title, summary=item.summary)
+    return Document(id=item.id, title=_name(item.title, item.kind),
+                    summary=_with_tags(item.summary, item.kind, item.source_categories))
+
+
+def _name(title: str, kind: str) -> str:
+    """A repo's or model's name as words: "owner/agent-rl-kit" says "agent rl kit"."""
+    if kind == "paper":
+        return title
+    return re.sub(r"[-_./]+", " ", title.split("/", 1)[-1])
+
+
+def _with_tags(summary: str, kind: str, tags: list[str]) -> str:
+    """Repo topics, model pipeline tags and dataset tags are what the item says it is about;
+    arXiv categories (cs.CL) say nothing the text does not."""
+    if kind == "paper" or not tags:
+        return summary
+    return f"{summary} {' '.join(dict.fromkeys(t.replace('-', ' ') for t in tags))}".strip()
 
 
 def explained(relevance: Relevance, profile: Profile, language: str) -> Relevance:

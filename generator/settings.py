@@ -77,7 +77,7 @@ class Category(SettingsSection):
     phrases: list[str] = Field(default_factory=list, description="Phrases matched in title and summary (case-insensitive, word-bounded).")
     title_phrases: list[str] = Field(default_factory=list, description="Phrases that count only in the title (words every abstract uses in passing).")
     arxiv_categories: list[str] = Field(default_factory=list, description="arXiv primary/cross categories that count as a match.")
-    kinds: list[Literal["paper", "repo", "model"]] = Field(default_factory=list, description="If set, only these kinds can fall in this category.")
+    kinds: list[Literal["paper", "repo", "model", "dataset"]] = Field(default_factory=list, description="If set, only these kinds can fall in this category.")
     catch_all: bool = Field(False, description="Given to an item that no other category matched, so every item has one.")
 
 
@@ -108,13 +108,14 @@ class HuggingFaceSource(SourceBase):
     base_url: str = "https://huggingface.co"
     daily_papers_limit: int = Field(100, ge=1, le=200, description="Entries asked of /api/daily_papers.")
     trending_models_limit: int = Field(30, ge=0, le=200, description="Models asked of /api/models?sort=trendingScore (0 disables).")
+    trending_datasets_limit: int = Field(30, ge=0, le=200, description="Datasets asked of /api/datasets?sort=trendingScore (0 disables).")
     daily_papers_days_back: int = Field(1, ge=0, le=7, description="Which HF list a run reads: 1 = the previous day's (HF fills a day's list during US daytime, so at a morning run the current day's list is still nearly empty).")
     mirror_feed_url: str = Field("", description="Full URL of an RSS mirror of HF Daily Papers, used when the API fails ('' disables).")
 
 
 class GithubApiSource(SourceBase):
     base_url: str = "https://api.github.com"
-    queries: list[str] = Field(default_factory=lambda: ["topic:llm", "topic:ai-agents"], description="Search queries; the code adds a created/pushed date window.")
+    queries: list[str] = Field(default_factory=list, description="Search queries; empty = one per profile interest, from its phrases. The code adds a date window.")
     per_page: int = Field(20, ge=1, le=100, description="Results per search query.")
     window_days: int = Field(7, ge=1, le=90, description="Date window for search queries.")
 

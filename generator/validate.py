@@ -24,8 +24,8 @@ from typing import Any, Iterator
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .ids import item_path
-from .models import Edition, Item
+from .ids import KIND_OF_PREFIX, item_path
+from .models import Edition, Item, Library
 from .store import TMP_PREFIX, SafeLoader
 
 
@@ -110,6 +110,8 @@ def _load(path: Path, shown: str, model: type[BaseModel]) -> tuple[BaseModel | N
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
             problem = "unknown field (remove it or fix its spelling)" if error["type"] == "extra_forbidden" else error["msg"]
+            if loc == ("rating",):
+                problem = f"{error['msg']}: write rating: relevant or rating: not-relevant, or remove the line"
             faults.append(Fault(shown, source.line(loc), _field(loc), problem))
         return None, faults, source, data
 
@@ -170,6 +172,9 @@ def validate(
             faults += _check_edition(edition, path, shown, item_ids, _Source(path=path))
     if known is not None:
         known.cache.close()
+    library_file = data_dir / "library.yaml"
+    if library_file.exists():
+        faults += _load(library_file, prefix + "library.yaml", Library)[1]
     for leftover in sorted(data_dir.rglob(TMP_PREFIX + "*")) if data_dir.exists() else []:
         faults.append(Fault(prefix + leftover.relative_to(data_dir).as_posix(), 1, "(file)", "temp file left by an interrupted run; the next run removes it"))
     return faults
@@ -269,7 +274,7 @@ def _check_item(item: Item, path: Path, items_dir: Path, shown: str, source: _So
             faults.append(Fault(shown, source.line(("id",)), "id", f"item {item.id} belongs in data/items/{expected}, not here"))
     except ValueError as exc:
         faults.append(Fault(shown, source.line(("id",)), "id", str(exc)))
-    if item.kind != {"arxiv": "paper", "github": "repo", "hf": "model"}.get(item.id.split(":", 1)[0]):
+    if item.kind != KIND_OF_PREFIX.get(item.id.split(":", 1)[0]):
         faults.append(Fault(shown, source.line(("kind",)), "kind", f"kind {item.kind} does not fit id {item.id}"))
     for index, alias in enumerate(item.aliases):
         if alias == item.id or alias.split(":", 1)[0] != item.id.split(":", 1)[0]:

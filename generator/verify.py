@@ -24,8 +24,9 @@ from .errors import SourceError
 from .ids import bare_arxiv_id
 from .models import Candidate, Verification
 
-AUTHORITY = {"paper": "arxiv-api", "repo": "github-api", "model": "hf-api"}
-SELF_AUTHORITATIVE = {"arxiv-api": "paper", "github-search": "repo", "hf-trending-models": "model"}
+AUTHORITY = {"paper": "arxiv-api", "repo": "github-api", "model": "hf-api", "dataset": "hf-api"}
+SELF_AUTHORITATIVE = {"arxiv-api": "paper", "github-search": "repo", "hf-trending-models": "model",
+                      "hf-trending-datasets": "dataset"}
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Lookups:
     paper_url: Callable[[str], str]  # the authoritative URL recorded for a paper id
     repo_url: Callable[[str], str]
     model_url: Callable[[str], str]
+    dataset_url: Callable[[str], str] = lambda name: f"https://huggingface.co/api/datasets/{name}"
 
 
 @dataclass
@@ -107,7 +109,8 @@ def verify(groups: dict[str, list[Candidate]], lookups: Lookups, now: dt.datetim
     for item_id, candidates in sorted(groups.items()):
         kind = candidates[0].kind
         own = next((c for c in candidates if SELF_AUTHORITATIVE.get(c.source) == kind), None)
-        url_for = {"paper": lookups.paper_url, "repo": lookups.repo_url, "model": lookups.model_url}[kind]
+        url_for = {"paper": lookups.paper_url, "repo": lookups.repo_url, "model": lookups.model_url,
+                   "dataset": lookups.dataset_url}[kind]
         name = item_id.split(":", 1)[1]
         if own is not None:
             outcome.verified[item_id] = _self_verified(own, AUTHORITY[kind], url_for(name), now)

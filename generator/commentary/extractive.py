@@ -55,8 +55,8 @@ _RESULT = re.compile(
 _WEAK_RESULT = re.compile(r"\b(?:state[- ]of[- ]the[- ]art|gains?|boost\w*|yield\w*|matches|competitive)\b", re.IGNORECASE)
 
 _KIND_NAMES = {
-    "zh": {"paper": "论文", "repo": "仓库", "model": "模型"},
-    "en": {"paper": "papers", "repo": "repositories", "model": "models"},
+    "zh": {"paper": "论文", "repo": "仓库", "model": "模型", "dataset": "数据集"},
+    "en": {"paper": "papers", "repo": "repositories", "model": "models", "dataset": "datasets"},
 }
 
 
@@ -137,8 +137,7 @@ def contribution(item: Item, language: str = "en") -> str:
 def why_it_matters(item: Item, settings: Settings) -> str | None:
     """For papers, the sentence stating results; for repos and models, their stated facts."""
     if item.kind != "paper":
-        facts = facts_line(item, settings.language)
-        return facts if facts and collapse_whitespace(item.summary) else None
+        return follow_reason(item, settings.language)
     sentences = sentences_of(item.summary)
     if not sentences:
         return None
@@ -165,6 +164,30 @@ _FACT_LABELS = {
 }
 
 
+_OWN_WORDS = {
+    "zh": {"repo": "仓库自述", "model": "模型卡", "dataset": "数据集卡片"},
+    "en": {"repo": "In its own words", "model": "Its model card", "dataset": "Its dataset card"},
+}
+_QUOTED = {"zh": "（原文摘录）：“{}”", "en": " (quoted from the source): \u201c{}\u201d"}
+_TOPICS = {"zh": "主题", "en": "topics"}
+
+
+def follow_reason(item: Item, language: str) -> str | None:
+    """Why a repo, model or dataset is worth following, from its own description or card:
+    the description quoted as the source wrote it, then its topics and stated facts."""
+    parts = []
+    description = collapse_whitespace(item.summary)
+    if description:
+        parts.append(_OWN_WORDS[language][item.kind] + _QUOTED[language].format(trim(description, 160)))
+    topics = [t for t in item.source_categories if t not in item.extra.values()][:6]
+    if item.kind == "repo" and topics:
+        parts.append(f"{_TOPICS[language]}{'：' if language == 'zh' else ': '}{', '.join(topics)}")
+    facts = facts_line(item, language)
+    if facts:
+        parts.append(facts)
+    return ("；" if language == "zh" else "; ").join(parts) or None
+
+
 def facts_line(item: Item, language: str) -> str:
     """Known facts from ``extra`` (pipeline tag, library, language, license...), labelled."""
     labels = _FACT_LABELS[language]
@@ -186,6 +209,9 @@ def relation(item: Item, settings: Settings) -> str:
             parts.append(f"与「{name}」相关：匹配 {on}" if on else f"与「{name}」相关")
         else:
             parts.append(f"Related to '{name}': matched {on}" if on else f"Related to '{name}'")
+    if item.relevance.nearest:
+        close = [n.title for n in item.relevance.nearest]
+        parts.append(f"与你关注的 {'、'.join(close)} 相近" if zh else f"close to {', '.join(close)}, which you follow")
     if parts:
         return ("；" if zh else "; ").join(parts)
     if collapse_whitespace(item.relevance.explanation):
@@ -245,7 +271,7 @@ def day_stats(items: list[Item], edition: Edition, history: list[Edition], setti
     top = sorted(today.items(), key=lambda kv: (-kv[1], kv[0]))
     return {
         "items": len(items),
-        "kinds": {k: kinds[k] for k in ("paper", "repo", "model") if kinds[k]},
+        "kinds": {k: kinds[k] for k in ("paper", "repo", "model", "dataset") if kinds[k]},
         "sources": dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
         "categories": [{"category": slug, "name": category_name(slug, settings), "count": n} for slug, n in top if n],
         "previous_editions": len(previous),

@@ -197,7 +197,7 @@ class Cards:
             found.append((t("link_arxiv"), arxiv_abs_url(rest)))
             if any(s.source == "hf-daily-papers" for s in item.seen):
                 found.append((t("link_hf_paper"), f"https://huggingface.co/papers/{rest}"))
-        found.append((t("link_" + {"paper": "arxiv", "repo": "github", "model": "hf_model"}[item.kind]), item.url))
+        found.append((t("link_" + {"paper": "arxiv", "repo": "github", "model": "hf_model", "dataset": "hf_dataset"}[item.kind]), item.url))
         for key, url in item.links.items():
             label_key = LINK_LABELS.get(key.lower())
             found.append((t(label_key) if label_key else key, url))

@@ -215,6 +215,25 @@ def search_query(query: str, day: dt.date, window_days: int) -> str:
     return f"{query} created:{day - dt.timedelta(days=window_days)}..{day}"
 
 
+# Phrases per derived query: GitHub search allows five AND/OR/NOT operators in one query.
+QUERY_PHRASES = 3
+
+
+def search_queries(settings: Settings) -> list[str]:
+    """The configured queries, or one per interest of the profile, from its first multi-word
+    phrases (the reader lists what matters most first; single words match half of GitHub)."""
+    configured = settings.sources.github_api.queries
+    if configured:
+        return list(configured)
+    queries = []
+    for interest in settings.profile.interests:
+        phrases = list(dict.fromkeys(p.lower() for p in interest.phrases if " " in p.strip() or "-" in p))
+        if phrases:
+            terms = " OR ".join(f'"{p}"' for p in phrases[:QUERY_PHRASES])
+            queries.append(f"{terms} in:name,description,topics")
+    return queries
+
+
 def fetch(http: Http, settings: Settings, day: dt.date) -> list[Fetched]:
     """Trending (github_web) and search (github_api); search stands in when Trending yields nothing."""
     web = _fetch_trending(http, settings) if settings.sources.github_web.enabled else Fetched("github_web", "disabled")
@@ -240,7 +259,8 @@ def _fetch_search(http: Http, settings: Settings, day: dt.date) -> Fetched:
     url = f"{api.base_url.rstrip('/')}/search/repositories"
     found: dict[str, Candidate] = {}
     notes, failures = [], 0
-    for position, query in enumerate(api.queries):
+    queries = search_queries(settings)
+    for position, query in enumerate(queries):
         params = {"q": search_query(query, day, api.window_days), "sort": "stars", "order": "desc", "per_page": api.per_page}
         try:
             repos = parse_search(http.get(url, source="github_api", params=params, headers=API_HEADERS).content)
@@ -248,7 +268,7 @@ def _fetch_search(http: Http, settings: Settings, day: dt.date) -> Fetched:
             failures += 1
             notes.append(f"search {query!r}: {exc}")
             if getattr(exc, "status", None) in (403, 429):
-                skipped = len(api.queries) - position - 1
+                skipped = len(queries) - position - 1
                 if skipped:
                     notes.append(f"rate limited: {skipped} remaining search queries skipped")
                 failures += skipped
@@ -257,7 +277,7 @@ def _fetch_search(http: Http, settings: Settings, day: dt.date) -> Fetched:
         notes.append(f"search {query!r}: {len(repos)} repositories")
         for repo in repos:
             found.setdefault(repo.id, repo)
-    status = "ok" if not failures else ("failed" if failures == len(api.queries) else "degraded")
+    status = "ok" if not failures else ("failed" if failures == len(queries) else "degraded")
     return Fetched("github_api", status, list(found.values()), notes=notes)
 
 

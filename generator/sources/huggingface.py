@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 HF_PAPER_URL = "https://huggingface.co/papers/{}"
 MODEL_URL = "https://huggingface.co/{}"
+DATASET_URL = "https://huggingface.co/datasets/{}"
 # What /api/models must be asked to expand to carry these fields (recorded working request).
 MODEL_EXPAND = ["author", "pipeline_tag", "createdAt", "downloads", "likes", "trendingScore", "tags", "library_name"]
 GITHUB_REPO = re.compile(r"github\.com/(?P<owner>[\w.-]+)/(?P<name>[\w.-]+?)(?:\.git)?(?:[/?#].*)?$", re.IGNORECASE)
@@ -162,6 +163,39 @@ def model_candidate(model: dict) -> Candidate | None:
     )
 
 
+# --------------------------------------------------------------------------- datasets
+
+
+def parse_datasets(body: bytes) -> list[Candidate]:
+    """Datasets of ``/api/datasets`` (``sort=trendingScore``). Entries without an owner/name id are skipped."""
+    return [c for c in (dataset_candidate(d) for d in _json_list(body, "HF datasets") if isinstance(d, dict)) if c]
+
+
+def dataset_candidate(dataset: dict) -> Candidate | None:
+    """One dataset object. Only ``id`` is required: listings differ in what else they carry
+    (``description``, ``cardData``, ``tags``, ``trendingScore``...), so each field is optional."""
+    name = dataset.get("id")
+    if not isinstance(name, str) or "/" not in name:
+        return None
+    card = dataset.get("cardData") if isinstance(dataset.get("cardData"), dict) else {}
+    summary = next((clean_text(v) for v in (dataset.get("description"), card.get("pretty_name")) if isinstance(v, str) and v.strip()), "")
+    tags = [t for t in dataset.get("tags") or [] if isinstance(t, str) and ":" not in t]
+    author = dataset.get("author") if isinstance(dataset.get("author"), str) else name.split("/", 1)[0]
+    return Candidate(
+        id=ids.dataset_id(name),
+        kind="dataset",
+        source="hf-trending-datasets",
+        title=name,
+        url=DATASET_URL.format(name),
+        published=iso_date(dataset.get("createdAt")),
+        updated=iso_date(dataset.get("lastModified")),
+        summary=summary,
+        categories=tags,
+        popularity=_numbers(trending_score=dataset.get("trendingScore"), likes=dataset.get("likes"), downloads=dataset.get("downloads")),
+        extra={"author": author} if author else {},
+    )
+
+
 # --------------------------------------------------------------------------- mirror feed
 
 
@@ -229,6 +263,8 @@ def fetch(http: Http, settings: Settings, day: dt.date) -> list[Fetched]:
     parts = [_fetch_daily_papers(http, settings, day)]
     if hf.trending_models_limit > 0:
         parts.append(_fetch_trending_models(http, settings))
+    if hf.trending_datasets_limit > 0:
+        parts.append(_fetch_trending_datasets(http, settings))
     return [_combine(parts)]
 
 
@@ -270,6 +306,17 @@ def _fetch_trending_models(http: Http, settings: Settings) -> Fetched:
     except (FetchError, ParseError) as exc:
         return Fetched("huggingface", "failed", notes=[f"trending models: {exc}"])
     return Fetched("huggingface", "ok", models, notes=[f"trending models: {len(models)}"])
+
+
+def _fetch_trending_datasets(http: Http, settings: Settings) -> Fetched:
+    hf = settings.sources.huggingface
+    url = f"{hf.base_url.rstrip('/')}/api/datasets"
+    params = {"sort": "trendingScore", "direction": -1, "limit": hf.trending_datasets_limit}
+    try:
+        datasets = parse_datasets(http.get(url, source="huggingface", params=params).content)
+    except (FetchError, ParseError) as exc:
+        return Fetched("huggingface", "failed", notes=[f"trending datasets: {exc}"])
+    return Fetched("huggingface", "ok", datasets, notes=[f"trending datasets: {len(datasets)}"])
 
 
 def _combine(parts: list[Fetched]) -> Fetched:
