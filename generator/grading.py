@@ -163,17 +163,18 @@ def apply(items: dict[str, Item], grading: Grading, by: str) -> None:
 
 
 def notes(grading: Grading, language: str) -> list[str]:
-    """What the edition says about grading, in the reader's language."""
+    """What the edition says about grading, in the reader's language (no request counts: a
+    re-run that reuses stored grades must not change the edition)."""
     if not grading.batches and not grading.reused:
         return []
     graded, failed = len(grading.grades), len(grading.failed)
     if language == "zh":
-        line = f"LLM 评级：{graded} 条已评级（{grading.reused} 条沿用上次评级），{grading.batches} 批请求"
+        line = f"LLM 评级：{graded} 条按评级排序"
         if failed:
             reasons = "、".join(sorted(set(grading.failed.values())))
             line += f"；{grading.batches_failed} 批失败（{reasons}），其中 {failed} 条按词法得分排序"
         return [line + "。"]
-    line = f"LLM grading: {graded} items graded ({grading.reused} reused), {grading.batches} batches"
+    line = f"LLM grading: {graded} items ordered by their grade"
     if failed:
         reasons = ", ".join(sorted(set(grading.failed.values())))
         line += f"; {grading.batches_failed} failed ({reasons}), so {failed} items are ordered by the lexical score"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .errors import SourceError
 from .http import Http
-from .models import Candidate, Item, Library, LibraryRecord
+from .models import Candidate, LibraryRecord
 from .rank import Exemplar
 from .settings import Settings
 from .sources import arxiv, github, huggingface
@@ -34,7 +34,7 @@ def exemplars(settings: Settings, archive: Archive) -> list[Exemplar]:
         out[entry.id] = Exemplar(id=entry.id, title=_short(title), text=text)
     for item in archive.rated_items():
         out[item.id] = Exemplar(id=item.id, title=_short(item.title), text=f"{item.title}. {item.summary}",
-                                positive=item.rating == "relevant")
+                                positive=item.rating == "relevant", rated=True)
     return [out[k] for k in sorted(out)]
 
 
@@ -98,6 +98,3 @@ def _fetch(http: Http, settings: Settings, wanted: list[str], result: LibraryUpd
             found[other] = candidate
     return found
 
-
-def is_rated(item: Item) -> bool:
-    return item.rating is not None

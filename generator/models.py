@@ -110,6 +110,7 @@ class Relevance(Strict):
     matched: list[InterestMatch] = Field(default_factory=list)
     nearest: list[LibraryMatch] = Field(default_factory=list)  # the closest items the reader follows
     unwanted: list[InterestMatch] = Field(default_factory=list)  # unwanted topics in evidence
+    reader: Literal["follows", "rated-relevant", "rated-not-relevant"] | None = None  # the reader's own word on it
     grade: int | None = Field(None, ge=0, le=3)  # an LLM's 0-3 grade against the profile, when one graded it
     graded_by: str | None = None  # "llm:<model>"
     explanation: str = ""

@@ -38,6 +38,10 @@ DESCRIPTION_SCALE = 0.4
 LIBRARY_SCALE = 0.4
 NEAREST_SHOWN = 2
 NEAREST_MIN = 0.3  # below this a library item is not "close" enough to name
+# The reader's own word on an item outranks any inference: what they follow or rated relevant
+# is listed, what they rated not relevant is not.
+FOLLOWED_FLOOR = 0.9
+REJECTED_CEILING = 0.05
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class Exemplar:
     title: str
     text: str
     positive: bool = True
+    rated: bool = False  # from the reader's rating (else from the profile's library)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ class Ranker:
         self.profile = profile
         self.positives = [e for e in exemplars if e.positive]
         self.negatives = [e for e in exemplars if not e.positive]
+        self.own = {e.id: ("rated-relevant" if e.rated else "follows") if e.positive else "rated-not-relevant"
+                    for e in exemplars}
         interests = [_interest_text(i) for i in profile.interests]
         # Fitted on the reader's texts only, never on the day's: an item's score must not move
         # because of what else was announced that day (its YAML would change every day it is seen).
@@ -118,7 +125,7 @@ class Ranker:
                 described = max(described, interest.weight * min(1.0, to_interests[n] / DESCRIPTION_SCALE))
         # Two interests strongly in evidence already make a very relevant item.
         phrases = min(1.0, 2.5 * phrase_raw / total_weight)
-        library, nearest = self._library(to_positives)
+        library, nearest = self._library(doc.id, to_positives)
         score = PHRASE_SHARE * phrases + DESCRIPTION_SHARE * described + LIBRARY_SHARE * library
         unwanted = [InterestMatch(interest=t.slug, terms=[h.phrase for h in found])
                     for t in self.profile.unwanted if (found := evidence.hits(fields, t.phrases))]
@@ -128,13 +135,20 @@ class Ranker:
             score *= 1 - UNWANTED_PENALTY * strength
         if len(to_negatives):
             score *= 1 - NEGATIVE_PENALTY * min(1.0, float(max(to_negatives)) / LIBRARY_SCALE)
+        reader = self.own.get(doc.id)
+        if reader in ("follows", "rated-relevant"):
+            score = max(score, FOLLOWED_FLOOR)
+        elif reader == "rated-not-relevant":
+            score = min(score, REJECTED_CEILING)
         return Relevance(score=round(max(0.0, min(1.0, score)), 3), matched=matched, nearest=nearest,
-                         unwanted=unwanted)
+                         unwanted=unwanted, reader=reader)
 
-    def _library(self, to_positives) -> tuple[float, list[LibraryMatch]]:
-        if not len(to_positives):
+    def _library(self, doc_id: str, to_positives) -> tuple[float, list[LibraryMatch]]:
+        """Similarity to the closest item the reader vouched for (the item itself aside)."""
+        others = [k for k in range(len(to_positives)) if self.positives[k].id != doc_id]
+        if not others:
             return 0.0, []
-        order = sorted(range(len(to_positives)), key=lambda k: (-to_positives[k], self.positives[k].id))
+        order = sorted(others, key=lambda k: (-to_positives[k], self.positives[k].id))
         best = float(to_positives[order[0]])
         nearest = [LibraryMatch(item=self.positives[k].id, title=self.positives[k].title,
                                 similarity=round(float(to_positives[k]), 3))
@@ -200,6 +214,8 @@ def explained(relevance: Relevance, profile: Profile, language: str) -> Relevanc
     names = profile.names(language)
     sep = "；" if zh else "; "
     parts = [f"{names.get(m.interest, m.interest)}{'：' if zh else ': '}{', '.join(m.terms)}" for m in relevance.matched]
+    if relevance.reader:
+        parts.insert(0, reader_note(relevance.reader, language))
     if relevance.nearest:
         close = "、".join(n.title for n in relevance.nearest) if zh else ", ".join(n.title for n in relevance.nearest)
         parts.append(f"与你关注的 {close} 相近" if zh else f"close to {close}, which you follow")
@@ -207,6 +223,17 @@ def explained(relevance: Relevance, profile: Profile, language: str) -> Relevanc
         topics = ("、" if zh else ", ").join(names.get(u.interest, u.interest) for u in relevance.unwanted)
         parts.append(f"降权：属于你不想看的主题（{topics}）" if zh else f"ranked down: a topic you skip ({topics})")
     return relevance.model_copy(update={"explanation": sep.join(parts)})
+
+
+_READER_NOTES = {
+    "follows": ("在你的文献库中", "in your library"),
+    "rated-relevant": ("你标记为相关", "you rated it relevant"),
+    "rated-not-relevant": ("你标记为不相关", "you rated it not relevant"),
+}
+
+
+def reader_note(reader: str, language: str) -> str:
+    return _READER_NOTES[reader][0 if language == "zh" else 1]
 
 
 def relevance_value(relevance: Relevance) -> float:

@@ -314,12 +314,15 @@ def healthy_frame(day: dt.date) -> Frame:
         "sources": {
             "arxiv_rss": {**common, "categories": ["cs.LG"]},
             "arxiv_api": {**common, "categories": ["cs.LG", "cs.AI"], "max_results": 50},
-            "huggingface": {**common, "trending_models_limit": 6, "mirror_feed_url": "{hf_mirror}/api/feed"},
+            # Datasets are left out: these scenarios count requests per host (datasets: test_sources_huggingface).
+            "huggingface": {**common, "trending_models_limit": 6, "trending_datasets_limit": 0,
+                            "mirror_feed_url": "{hf_mirror}/api/feed"},
             "github_api": {**common, "queries": ["topic:claude-code-skills", "topic:llm"], "per_page": 30},
             "github_web": {**common},
         },
         "http": {"backoff_base": 1.0, "backoff_max": 60.0},
-        "edition": {"highlights": 3, "papers": 4, "follow": 4, "read_closely": 1},
+        # min_score 0: the scenarios are about what reaches the archive, not about selection.
+        "edition": {"highlights": 3, "papers": 4, "follow": 4, "read_closely": 1, "min_score": 0.0},
         "llm": {"base_url": "", "model": ""},
     }
     return Frame(day, routes, settings)

@@ -383,7 +383,7 @@ def test_without_an_llm_commentary_is_complete_and_extractive(language, caplog):
                     assert not re.match(r"\w", rest[:1]) or not re.search(r"\w$", body)
         if item.relevance.matched:
             first = item.relevance.matched[0]
-            name = next(i.name for i in settings.profile.interests if i.slug == first.interest)
+            name = settings.profile.names(language)[first.interest]
             expected = f"与「{name}」相关：匹配 " if language == "zh" else f"Related to '{name}': matched "
             assert c.relation.text.startswith(expected + ", ".join(first.terms))
     tide = items[0]

@@ -19,6 +19,7 @@ DAY_0731 = "hf/daily_papers_date_2026-07-31_trimmed5.json"
 DAY_0803 = "hf/daily_papers_2026-08-03_trimmed3.json"
 AI_FIELDS = "hf/daily_papers_single_entry_with_ai_fields_2026-03-06.json"
 TRENDING = "hf/models_sort_trendingScore_2026-08-01_selected6.json"
+DATASETS = "hf/thirdparty_reshaped_api_datasets_full_true_2026-01-01_first25.json"
 TRENDING_LATE = "hf/models_trending_2026-09-late_trimmed3.json"
 AUTHOR_MODELS = "hf/models_author_moonshotai_sort_createdAt_2026-08-03_trimmed3.json"
 TAKARA = "hf/thirdparty_takara_tldr_daily_papers_rss_2026-04-30.rss.xml"
@@ -193,17 +194,20 @@ def run(router: Router, config: Settings):
 
 
 def test_fetch_papers_and_trending_models():
-    router = Router({"/api/daily_papers": fixture_bytes(DAY_0731), "/api/models": fixture_bytes(TRENDING)})
+    router = Router({"/api/daily_papers": fixture_bytes(DAY_0731), "/api/models": fixture_bytes(TRENDING),
+                     "/api/datasets": fixture_bytes(DATASETS)})
     http, report = run(router, Settings())
     assert report.source == "huggingface" and report.status == "ok" and report.fallback is None
     assert [c.kind for c in report.candidates].count("paper") == 5
     assert [c.kind for c in report.candidates].count("model") == 6
-    papers_query, models_query = (r.url.params for r in router.requests)
+    assert [c.kind for c in report.candidates].count("dataset") == 25
+    papers_query, models_query, datasets_query = (r.url.params for r in router.requests)
+    assert datasets_query["sort"] == "trendingScore" and datasets_query["limit"] == "30"
     # The morning run of DAY reads the previous day's completed list (daily_papers_days_back: 1).
     assert papers_query["date"] == (DAY - dt.timedelta(days=1)).isoformat() and papers_query["limit"] == "100"
     assert models_query["sort"] == "trendingScore" and models_query["direction"] == "-1"
     assert models_query.get_list("expand[]") == hf.MODEL_EXPAND
-    assert http.tally("huggingface").requests == 2
+    assert http.tally("huggingface").requests == 3
 
 
 def test_fetch_rate_limited_papers_fall_back_to_mirror():
@@ -239,7 +243,7 @@ def test_fetch_everything_failing():
 
 
 def test_fetch_empty_day_is_ok_with_a_note():
-    config = Settings(sources={"huggingface": {"trending_models_limit": 0}})
+    config = Settings(sources={"huggingface": {"trending_models_limit": 0, "trending_datasets_limit": 0}})
     router = Router({"/api/daily_papers": b"[]"})
     _, report = run(router, config)
     assert report.status == "ok" and report.candidates == []

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from .. import rank
 from ..models import Edition, Item
 from ..settings import Settings
 from ..text import collapse_whitespace
@@ -201,7 +202,7 @@ def relation(item: Item, settings: Settings) -> str:
     """Which of the reader's interests the item matched, and on what."""
     names = settings.profile.names(settings.language)
     zh = settings.language == "zh"
-    parts = []
+    parts = [rank.reader_note(item.relevance.reader, settings.language)] if item.relevance.reader else []
     for match in item.relevance.matched:
         name = names.get(match.interest, match.interest)
         on = ", ".join(match.terms)

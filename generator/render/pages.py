@@ -262,7 +262,7 @@ class Renderer:
 
     def source_report(self, edition: Edition) -> dict | None:
         t = self.t
-        if not (edition.sources or edition.commentary_notes or edition.stats.candidates):
+        if not (edition.sources or edition.commentary_notes or edition.ranking_notes or edition.stats.candidates):
             return None
         rows = [
             [
@@ -284,6 +284,7 @@ class Renderer:
             "notes": notes,
             "stats": t("run_stats", **stats.model_dump()) if stats.candidates or stats.verified else "",
             "commentary_notes": [translate(t, n) for n in edition.commentary_notes],
+            "ranking_notes": edition.ranking_notes,  # written in the edition's language by grading
         }
 
     # ---- home, archive

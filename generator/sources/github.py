@@ -215,6 +215,7 @@ def search_query(query: str, day: dt.date, window_days: int) -> str:
     return f"{query} created:{day - dt.timedelta(days=window_days)}..{day}"
 
 
+DEFAULT_QUERIES = ("topic:llm", "topic:ai-agents")  # with no profile to derive queries from
 # Phrases per derived query: GitHub search allows five AND/OR/NOT operators in one query.
 QUERY_PHRASES = 3
 
@@ -225,6 +226,8 @@ def search_queries(settings: Settings) -> list[str]:
     configured = settings.sources.github_api.queries
     if configured:
         return list(configured)
+    if not settings.profile.interests:
+        return list(DEFAULT_QUERIES)
     queries = []
     for interest in settings.profile.interests:
         phrases = list(dict.fromkeys(p.lower() for p in interest.phrases if " " in p.strip() or "-" in p))
