@@ -26,7 +26,14 @@ from pathlib import Path
 
 import common  # noqa: F401  (puts the repository on sys.path)
 
-from generator import classify, merge, rank, settings as settings_mod
+import datetime as dt
+
+import httpx
+
+from generator import classify, grading, merge, rank, settings as settings_mod
+from generator.commentary.llm import Budget, ChatClient
+from generator.commentary.write import llm_configured
+from generator.models import Item, Sighting, Verification
 from generator.sources import arxiv, huggingface
 
 ROOT = common.ROOT
@@ -98,7 +105,32 @@ def measure(settings) -> dict:
               "lexical": selection_figures(order, grades),
               "categories": category_figures(predicted, {k: set(v) for k, v in judged.items()}),
               "top": [(i, grades[i], scores[i]) for i in order[:LISTED]]}
+    if llm_configured(settings):
+        result["llm"] = llm_figures(settings, groups, ranker, order, grades)
     return result
+
+
+def llm_figures(settings, groups: dict, ranker: rank.Ranker, order: list[str], grades: dict[str, int]) -> dict:
+    """The same day graded by the configured LLM (grading.grade, as the pipeline calls it)."""
+    day = dt.date.fromisoformat(DAY)
+    relevances = ranker.rank([rank.group_document(i, groups[i]) for i in order])
+    items = {i: _item(i, groups[i], relevances[i], day) for i in order}
+    with httpx.Client() as client:
+        chat = ChatClient(client, settings, budget=Budget(settings.llm.token_budget))
+        graded = grading.grade([items[i] for i in order], {}, settings, chat, day)
+    grading.apply(items, graded, chat.by)
+    by_llm = sorted(order, key=lambda i: (-rank.day_score(items[i].relevance, merge.signals(groups[i])), i))
+    return {**selection_figures(by_llm, grades), "model": settings.llm.model, "graded": len(graded.grades),
+            "fell_back": len(graded.failed), "tokens": chat.budget.spent}
+
+
+def _item(item_id: str, group: list, relevance, day: dt.date) -> Item:
+    first = group[0]
+    summary = max((c.summary for c in group), key=len, default="")
+    return Item(id=item_id, kind=first.kind, title=first.title, url=first.url, published=first.published or day,
+                summary=summary, seen=[Sighting(source=first.source, date=day)], relevance=relevance,
+                verification=Verification(status="partial", by="benchmark", url=first.url,
+                                          checked=dt.datetime.combine(day, dt.time()), note="not verified: a benchmark"))
 
 
 def report(result: dict) -> str:
@@ -107,6 +139,11 @@ def report(result: dict) -> str:
              f"lexical  nDCG@10 {lex['ndcg@10']:.3f}   highlight precision {lex['highlight_precision']:.2f}   "
              f"listed graded 0 {lex['listed_graded_0']:.0%}   grade-3 ranks {sorted(lex['grade3_ranks'].values())}",
              f"categories  precision {cat['precision']:.3f}   recall {cat['recall']:.3f}   F1 {cat['f1']:.3f}"]
+    if "llm" in result:
+        llm = result["llm"]
+        lines.append(f"llm ({llm['model']}, {llm['graded']} graded, {llm['fell_back']} by the lexical score, {llm['tokens']} tokens)  "
+                     f"nDCG@10 {llm['ndcg@10']:.3f}   highlight precision {llm['highlight_precision']:.2f}   "
+                     f"listed graded 0 {llm['listed_graded_0']:.0%}   grade-3 ranks {sorted(llm['grade3_ranks'].values())}")
     return "\n".join(lines)
 
 

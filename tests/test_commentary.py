@@ -604,7 +604,7 @@ def test_other_flags_and_repos_and_models(http):
     edition.sections = [Section(slug="highlights", entries=[EditionEntry(item=repo.id), EditionEntry(item=model.id)])]
     commentate(items, edition, [], settings, None, DAY)
     assert repo.commentary.contribution.text == repo.summary
-    assert repo.commentary.why_it_matters.text == "language: Python; license: MIT"
+    assert repo.commentary.why_it_matters.text == "topics: cs.CL, cs.AI, cs.LG; language: Python; license: MIT"
     assert repo.commentary.flags == ["reviewed"]
     assert model.commentary.contribution.text == "pipeline: text-generation; library: transformers"
     assert model.commentary.why_it_matters is None

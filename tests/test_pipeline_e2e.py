@@ -50,7 +50,7 @@ def test_run_with_base_urls_from_environment(tmp_path):
     assert result.returncode == 0, result.stderr
     archive = Archive(data_dir)
     items = archive.load_items()
-    assert {item.kind for item in items.values()} == {"paper", "repo"}
+    assert {item.kind for item in items.values()} == {"paper", "repo", "dataset"}
     for path in archive.item_files():
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         for key in ("id", "kind", "title", "url", "published", "categories", "seen", "verification"):
@@ -133,7 +133,7 @@ def test_same_paper_from_rss_and_hf_is_one_item_with_both_sightings(tmp_path, se
             "huggingface": {"base_url": server.url, "trending_models_limit": 0, "mirror_feed_url": ""},
             "github_api": {"enabled": False, "base_url": server.url},
             "github_web": {"enabled": False, "base_url": server.url},
-        })
+        }, edition={"min_score": 0.0})  # about merging, not selection: list whatever arrives
         with httpx.Client() as client:
             http = Http(client, pipeline.host_policies(settings), backoff_base=0)
             pipeline.run(day, settings, http, now=dt.datetime(2024, 11, 28, 23, 0, tzinfo=dt.timezone.utc))

@@ -165,26 +165,18 @@ _FACT_LABELS = {
 }
 
 
-_OWN_WORDS = {
-    "zh": {"repo": "仓库自述", "model": "模型卡", "dataset": "数据集卡片"},
-    "en": {"repo": "In its own words", "model": "Its model card", "dataset": "Its dataset card"},
-}
-_QUOTED = {"zh": "（原文摘录）：“{}”", "en": " (quoted from the source): \u201c{}\u201d"}
 _TOPICS = {"zh": "主题", "en": "topics"}
 
 
 def follow_reason(item: Item, language: str) -> str | None:
-    """Why a repo, model or dataset is worth following, from its own description or card:
-    the description quoted as the source wrote it, then its topics and stated facts."""
+    """What a repo, model or dataset says it is, from its own card: its topics (tags) and
+    stated facts, labelled in the reader's language. (Its description is the contribution.)"""
     parts = []
-    description = collapse_whitespace(item.summary)
-    if description:
-        parts.append(_OWN_WORDS[language][item.kind] + _QUOTED[language].format(trim(description, 160)))
     topics = [t for t in item.source_categories if t not in item.extra.values()][:6]
     if item.kind == "repo" and topics:
         parts.append(f"{_TOPICS[language]}{'：' if language == 'zh' else ': '}{', '.join(topics)}")
     facts = facts_line(item, language)
-    if facts:
+    if facts and collapse_whitespace(item.summary):  # without a description the facts are already its contribution
         parts.append(facts)
     return ("；" if language == "zh" else "; ").join(parts) or None
 
