@@ -37,9 +37,11 @@ def build(
     settings: Settings,
 ) -> Edition:
     limits = settings.edition
-    listed = [e for e in entries if rank.relevance_value(items[e.item].relevance) >= limits.min_score]
-    papers = _ranked([e for e in listed if items[e.item].kind == "paper"])
-    others = _ranked([e for e in listed if items[e.item].kind != "paper"])
+    # Papers below min_score stay out; the follow list is the day's trending repos, models and
+    # datasets closest to the reader (a model card often has no text to score high on).
+    papers = _ranked([e for e in entries if items[e.item].kind == "paper"
+                      and rank.relevance_value(items[e.item].relevance) >= limits.min_score])
+    others = _ranked([e for e in entries if items[e.item].kind != "paper"])
     highlights = papers[: limits.highlights]
     rest = papers[limits.highlights : limits.highlights + limits.papers]
     # Read closely: the most relevant of the highlights, by relevance alone (not popularity).

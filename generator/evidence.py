@@ -54,8 +54,7 @@ ABSTRACT_REPEATS = 3
 
 
 def normalise(text: str) -> str:
-    """Lower case, URLs and TeX commands out, separators folded to one space."""
-    text = _URL.sub(" ", text)
+    """Lower case, TeX commands out, separators folded to one space (URLs: expand_abbreviations)."""
     text = _TEX_COMMAND.sub(" ", text)
     return " " + _SEPARATORS.sub(" ", text.lower()).strip() + " "
 

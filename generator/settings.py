@@ -148,7 +148,7 @@ class EditionLimits(SettingsSection):
     papers: int = Field(20, ge=0, description="Other papers listed.")
     follow: int = Field(8, ge=0, description="Repos and models to follow.")
     read_closely: int = Field(3, ge=0, description="The ones to read closely.")
-    min_score: float = Field(0.0, ge=0, le=1, description="Items scoring below are kept in the archive but not listed.")
+    min_score: float = Field(0.0, ge=0, le=1, description="Papers scoring below are kept out of the edition (the follow list is ranked, not cut).")
 
 
 class Llm(SettingsSection):

@@ -260,3 +260,18 @@ def test_validate_names_a_bad_rating_with_its_file_line_and_fix(tmp_path):
     assert "rating: relevant or rating: not-relevant" in fault.text()
     target.write_text(text + "rating: relevant\n", encoding="utf-8")
     assert validate(data, shown_root=tmp_path) == []
+
+
+def test_the_replayed_days_follow_list_has_repos_models_and_datasets_with_reasons_in_chinese():
+    """Acceptance 4 of issue 10, on the committed replay of 2026-04-30 (language zh)."""
+    archive = Archive(ROOT / "data")
+    edition = archive.load_edition(dt.date(2026, 4, 30))
+    follow = [archive.load_item(e.item) for e in edition.section("follow").entries]
+    assert {item.kind for item in follow} == {"repo", "model", "dataset"}
+    scores = [e.score for e in edition.section("follow").entries]
+    assert scores == sorted(scores, reverse=True)
+    for item in follow:
+        relation = item.commentary.relation.text
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in relation), (item.id, relation)
+        if item.commentary.why_it_matters is not None:
+            assert "语言" in item.commentary.why_it_matters.text or "主题" in item.commentary.why_it_matters.text

@@ -59,6 +59,7 @@ def test_a_paper_rated_relevant_joins_the_library(tmp_path):
     rate(data, low, "relevant")
     replay(data, "--date", str(NEXT_DAY))
     item = Archive(data).load_item(low)
+    assert item.rating == "relevant"  # rewritten by the run, the reader's field kept
     assert item.relevance.reader == "rated-relevant" and "你标记为相关" in item.relevance.explanation
     assert low in papers_in_order(data, NEXT_DAY)[:5]  # the reader's word puts it among the highlights
 
