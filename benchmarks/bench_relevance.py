@@ -22,17 +22,15 @@ import json
 import math
 import re
 import sys
-from pathlib import Path
 
 import common  # noqa: F401  (puts the repository on sys.path)
 
 import datetime as dt
 
-import httpx
-
 from generator import classify, grading, merge, rank, settings as settings_mod
 from generator.commentary.llm import Budget, ChatClient
-from generator.commentary.write import llm_configured
+from generator.commentary.fields import llm_configured
+from generator.http import Http, build_client
 from generator.models import Item, Sighting, Verification
 from generator.sources import arxiv, huggingface
 
@@ -115,8 +113,9 @@ def llm_figures(settings, groups: dict, ranker: rank.Ranker, order: list[str], g
     day = dt.date.fromisoformat(DAY)
     relevances = ranker.rank([rank.group_document(i, groups[i]) for i in order])
     items = {i: _item(i, groups[i], relevances[i], day) for i in order}
-    with httpx.Client() as client:
-        chat = ChatClient(client, settings, budget=Budget(settings.llm.token_budget))
+    with build_client(settings.user_agent()) as client:
+        http = Http(client, backoff_base=settings.http.backoff_base, backoff_max=settings.http.backoff_max)
+        chat = ChatClient(http, settings, budget=Budget(settings.llm.token_budget))
         graded = grading.grade([items[i] for i in order], {}, settings, chat, day)
     grading.apply(items, graded, chat.by)
     by_llm = sorted(order, key=lambda i: (-rank.day_score(items[i].relevance, merge.signals(groups[i])), i))

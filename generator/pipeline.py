@@ -165,6 +165,7 @@ def run(
 
     items: dict[str, Item] = {}
     day_signals: dict[str, dict[str, float]] = {}
+    prior: dict[str, Relevance] = {}  # the stored relevance: LLM grades on unchanged inputs are reused
     former: dict[str, list[str]] = {}  # current id -> the ids it was seen under today (renames)
     for seen_as, current in sorted(outcome.renamed.items()):
         former.setdefault(current, []).append(seen_as)
@@ -175,12 +176,13 @@ def run(
         # (Its file stays: earlier editions name it.)
         existing = archive.load_item(item_id) or next(filter(None, map(archive.load_item, olds)), None)
         item = merge.merge_item(existing, verified, source_group, day)
+        if existing is not None:
+            prior[item.id] = existing.relevance
         if olds or (existing and existing.id != item_id):
             item = merge.with_aliases(item, item_id, olds)
         classify.apply(item, settings.taxonomy)
         items[item.id] = item
         day_signals[item.id] = merge.signals(source_group)
-    prior = {item_id: item.relevance for item_id, item in items.items()}
     relevances = ranker.rank([rank.item_document(item) for item in items.values()])
     for item_id, item in items.items():
         item.relevance = rank.explained(relevances[item_id], settings.profile, settings.language)

@@ -178,7 +178,7 @@ def dataset_candidate(dataset: dict) -> Candidate | None:
     if not isinstance(name, str) or "/" not in name:
         return None
     card = dataset.get("cardData") if isinstance(dataset.get("cardData"), dict) else {}
-    summary = next((clean_text(v) for v in (dataset.get("description"), card.get("pretty_name")) if isinstance(v, str) and v.strip()), "")
+    summary = next((collapse_whitespace(v) for v in (dataset.get("description"), card.get("pretty_name")) if isinstance(v, str) and v.strip()), "")
     tags = [t for t in dataset.get("tags") or [] if isinstance(t, str) and ":" not in t]
     author = dataset.get("author") if isinstance(dataset.get("author"), str) else name.split("/", 1)[0]
     return Candidate(
