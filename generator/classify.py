@@ -25,7 +25,7 @@ def classify(item: Item, taxonomy: list[Category]) -> list[CategoryMatch]:
 
 
 def categories_of_group(group: list, taxonomy: list[Category]) -> list[str]:
-    """The categories of a candidate group, as its item would get them (benchmarks, shortlist)."""
+    """The categories of a candidate group, as its item would get them (bench_relevance.py)."""
     summary = max((c.summary for c in group), key=len, default="")
     tags = next((c.categories for c in group if c.kind == "paper" and c.categories), group[0].categories)
     return [m.category for m in category_matches(group[0].kind, group[0].title, summary, tags, taxonomy)]

@@ -183,9 +183,8 @@ def run(
         classify.apply(item, settings.taxonomy)
         items[item.id] = item
         day_signals[item.id] = merge.signals(source_group)
-    relevances = ranker.rank([rank.item_document(item) for item in items.values()])
-    for item_id, item in items.items():
-        item.relevance = rank.explained(relevances[item_id], settings.profile, settings.language)
+    for item_id, relevance in rank.relevances(ranker, list(items.values()), settings.language).items():
+        items[item_id].relevance = relevance
     use_llm = with_llm and llm_configured(settings)
     ranking_notes, commentary_settings = [], settings
     if use_llm:

@@ -208,6 +208,12 @@ def _with_tags(summary: str, kind: str, tags: list[str]) -> str:
     return f"{summary} {' '.join(dict.fromkeys(t.replace('-', ' ') for t in tags))}".strip()
 
 
+def relevances(ranker: Ranker, items: list, language: str) -> dict[str, Relevance]:
+    """Each item's relevance, explained in ``language``: what the pipeline stores."""
+    ranked = ranker.rank([item_document(item) for item in items])
+    return {item_id: explained(relevance, ranker.profile, language) for item_id, relevance in ranked.items()}
+
+
 def explained(relevance: Relevance, profile: Profile, language: str) -> Relevance:
     """The relevance with its explanation written out in the reader's language."""
     zh = language == "zh"

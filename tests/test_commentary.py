@@ -22,7 +22,7 @@ from generator.commentary import write_commentary
 from generator.commentary.claims import normalise
 from generator.commentary.llm import ChatClient, ItemsOut, LLMUnavailable, load_prompt
 from generator.commentary.fields import item_inputs
-from generator import classify
+from generator import classify, rank
 from generator.errors import LLMError
 from generator.http import Http
 from generator.ids import arxiv_abs_url
@@ -102,8 +102,11 @@ def load_items(settings: Settings) -> list[Item]:
                 checked=dt.datetime(2026, 4, 30, 6, 0, tzinfo=dt.timezone.utc), matched=["id", "title", "date"],
             ),
         )
-        classify.apply(item, settings.taxonomy, settings.profile)
+        classify.apply(item, settings.taxonomy)
         items.append(item)
+    ranker = rank.Ranker(settings.profile, [])
+    for item in items:
+        item.relevance = rank.relevances(ranker, [item], settings.language)[item.id]
     return items
 
 

@@ -50,7 +50,7 @@ def test_run_with_base_urls_from_environment(tmp_path):
     assert result.returncode == 0, result.stderr
     archive = Archive(data_dir)
     items = archive.load_items()
-    assert {item.kind for item in items.values()} == {"paper", "repo", "dataset"}
+    assert {item.kind for item in items.values()} == {"paper", "repo", "model", "dataset"}
     for path in archive.item_files():
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         for key in ("id", "kind", "title", "url", "published", "categories", "seen", "verification"):

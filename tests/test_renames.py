@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 
-from conftest import ROOT, payload
+from conftest import payload
 from fixtures_util import briefing_cli, replay_manifest_variant
 from generator.sources import github
 from generator.store import Archive
@@ -49,7 +48,9 @@ def manifest_with_rename(folder) -> str:
 
 
 def replay(manifest: str, data_dir, day: dt.date):
-    return briefing_cli("run", "--replay", manifest, "--date", day.isoformat(), "--ok-if-degraded", data_dir=data_dir)
+    # Every repo of the day is listed: these tests are about identity, not about selection.
+    return briefing_cli("run", "--replay", manifest, "--date", day.isoformat(), "--ok-if-degraded", data_dir=data_dir,
+                        env={"BRIEFING_EDITION__FOLLOW": "100"})
 
 
 def test_renamed_repo_is_one_item_and_later_sightings_under_the_old_name_merge(tmp_path):
@@ -77,11 +78,11 @@ def test_renamed_repo_is_one_item_and_later_sightings_under_the_old_name_merge(t
 
 
 def test_a_rename_noticed_later_carries_the_stored_history(tmp_path):
-    """The committed day stored the repo under its old name; on the next day its look-up
+    """The recorded day stored the repo under its old name; on the next day its look-up
     answers the new name: the new item starts from the old one's history, which stays on
     disk unchanged for the edition that names it."""
     data_dir = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data_dir)
+    assert replay(str(replay_manifest_variant(tmp_path)), data_dir, DAY).returncode == 0
     old_file = Archive(data_dir).item_file(OLD_ID)
     before = old_file.read_bytes()
     result = replay(manifest_with_rename(tmp_path), data_dir, NEXT_DAY)

@@ -155,12 +155,19 @@ def model_candidate(model: dict) -> Candidate | None:
         source="hf-trending-models",
         title=name,
         url=MODEL_URL.format(name),
-        published=iso_date(model.get("createdAt")),
-        updated=iso_date(model.get("lastModified")),
         categories=[v for v in (pipeline, library) if isinstance(v, str) and v],
-        popularity=_numbers(trending_score=model.get("trendingScore"), likes=model.get("likes"), downloads=model.get("downloads")),
         extra={k: str(v) for k, v in extra.items() if isinstance(v, str) and v},
+        **_hub_fields(model),
     )
+
+
+def _hub_fields(entry: dict) -> dict:
+    """Dates and popularity, named alike in HF's model and dataset listings."""
+    return {
+        "published": iso_date(entry.get("createdAt")),
+        "updated": iso_date(entry.get("lastModified")),
+        "popularity": _numbers(trending_score=entry.get("trendingScore"), likes=entry.get("likes"), downloads=entry.get("downloads")),
+    }
 
 
 # --------------------------------------------------------------------------- datasets
@@ -187,12 +194,10 @@ def dataset_candidate(dataset: dict) -> Candidate | None:
         source="hf-trending-datasets",
         title=name,
         url=DATASET_URL.format(name),
-        published=iso_date(dataset.get("createdAt")),
-        updated=iso_date(dataset.get("lastModified")),
         summary=summary,
         categories=tags,
-        popularity=_numbers(trending_score=dataset.get("trendingScore"), likes=dataset.get("likes"), downloads=dataset.get("downloads")),
         extra={"author": author} if author else {},
+        **_hub_fields(dataset),
     )
 
 
