@@ -60,6 +60,8 @@ _RULES: list[tuple[str, str]] = [
     (r"mirror feed: (?P:sub:.*)", "note_mirror_failed"),
     (r"trending models: (?P:n:\d+)", "note_models"),
     (r"trending models: (?P:sub:.*)", "note_models_failed"),
+    (r"trending datasets: (?P:n:\d+)", "note_datasets"),
+    (r"trending datasets: (?P:sub:.*)", "note_datasets_failed"),
     # HTTP failures (generator/http.py), arXiv's error entries (sources/arxiv.failure_note)
     (r"(?P:url:\S+): HTTP (?P:code:\d{3}), server asks to wait (?P:wait:\d+)s \(more than http\.backoff_max\)", "note_http_wait"),
     (r"(?P:url:\S+): (?P:sub:.+) after (?P:n:\d+) attempts", "note_attempts"),
