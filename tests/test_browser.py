@@ -10,6 +10,7 @@ skip, except under CI (CI=true), where they fail (tools_util.missing).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -17,6 +18,7 @@ import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -90,8 +92,9 @@ def site_dir(tmp_path_factory):
     return site
 
 
-@pytest.fixture(scope="module")
-def base_url(site_dir):
+@contextlib.contextmanager
+def serving(site_dir) -> Iterator[str]:
+    """A built site on loopback, under the published URL's path prefix; yields its base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SubPathHandler, directory=str(site_dir)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -100,6 +103,12 @@ def base_url(site_dir):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base_url(site_dir):
+    with serving(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

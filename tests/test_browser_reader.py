@@ -9,10 +9,7 @@ Chromium, the tests skip locally and fail under CI (CI=true).
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -22,7 +19,7 @@ from generator.models import Item
 from generator.render.escape import one_line
 from generator.render.index import SiteIndex
 from generator.store import Archive
-from test_browser import PREFIX, SHOTS, _loopback_only, _require_browser, _SubPathHandler, browser, watch  # noqa: F401  (fixture)
+from test_browser import PREFIX, SHOTS, _loopback_only, _require_browser, browser, serving, watch  # noqa: F401  (fixture)
 from tools_util import missing
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -43,14 +40,8 @@ def _require_axe() -> str:
 def site_url(replayed_site):
     _require_browser()
     site, _ = replayed_site
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SubPathHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site) as url:
+        yield url
 
 
 @pytest.fixture
