@@ -54,6 +54,10 @@ class ReplayError(BriefingError):
     exit_code = 2
 
 
+class BuildError(BriefingError):
+    """The site could not be built (MkDocs, Pagefind or the link check failed)."""
+
+
 class LLMError(BriefingError):
     """The LLM backend failed for one request (HTTP error, timeout, malformed or refused output)."""
 

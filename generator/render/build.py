@@ -27,16 +27,13 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..errors import BriefingError
+from ..errors import BuildError
 from ..settings import Settings
+from .pagefind_bundle import sort_filters
 from .search import SearchRecord, search_records
 
 RECORDS_ENV = "AI_BRIEFING_SEARCH_RECORDS"  # where docs/gen_pages.py writes the search records
 BANNER_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-
-
-class BuildError(BriefingError):
-    """The site could not be built (MkDocs, Pagefind or the link check failed)."""
 
 
 def project_root() -> Path:
@@ -192,10 +189,11 @@ async def _write_index(output: Path, records: list[SearchRecord], language: str)
             for record in records:
                 await index.add_custom_record(
                     url=record.url, content=record.content, language=record.language,
-                    meta=record.meta, sort=record.sort,
+                    meta=record.meta, filters=record.filters, sort=record.sort,
                 )
     except Exception as exc:  # the Pagefind service reports its errors as assorted exceptions
         raise BuildError(f"pagefind (search index {output.name}) failed: {exc}") from exc
+    sort_filters(output)
 
 
 def lychee_command(site_dir: Path | str, *, root: Path | None = None) -> list[str]:

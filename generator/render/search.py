@@ -8,9 +8,9 @@ indexing whole day pages:
   from the site root; the search page's ``baseUrl`` adds any sub-path);
 * ``meta``: its title (as shown on pages: TeX turned into Unicode), kind and date, keyed by
   the reader's-language labels Pagefind UI prints beside each result;
-* no Pagefind filters yet: Pagefind 1.5's custom-record filter files come out in a different
-  byte order on every build (tested), which would break the byte-identical builds (and the
-  build cache); kind and date are shown beside each result instead;
+* ``filters``: kind, categories and year, keyed and named in the reader's language, for the
+  search page's filter panel (Pagefind writes their files in a different byte order on every
+  build; ``pagefind_bundle.sort_filters`` puts them in order, so builds stay byte-identical);
 * ``content``: what is about this item only: title, the commentary on what it contributes and
   why it matters, the categories it falls in, the abstract or description. Nothing that is
   the same on every card (interest names, field labels) goes in, so a common phrase does not
@@ -41,6 +41,7 @@ class SearchRecord:
     language: str
     content: str
     meta: dict[str, str] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
     sort: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -66,6 +67,11 @@ def record_for(r: Cards, item: Item, day: dt.date) -> SearchRecord:
         language=PAGEFIND_LANGUAGE.get(t.language, t.language),
         content=_content(r, item),
         meta={"title": one_line(item.title) or item.id, t("search_kind"): kind, t("date"): date},
+        filters={
+            t("search_kind"): [kind],
+            t("category_label"): [r.category_name(slug) for slug in dict.fromkeys(item.categories)],
+            t("search_year"): [date[:4]],
+        },
         sort={"date": date},
     )
 
