@@ -166,3 +166,26 @@ def test_english_build(tmp_path, language):
     page = (tmp_path / "site" / "days/2026/2026-04-01/index.html").read_text(encoding="utf-8")
     assert '<html lang="en"' in page
     assert "Highlights" in page and "Correct this" in page
+
+
+def _record(n: int, **changes) -> dict:
+    record = {"url": f"/days/2026/04/30/#item-{n}", "content": f"record {n} agent memory", "language": "en",
+              "meta": {"title": f"Item {n}"}, "filters": {"Kind": ["paper"]}, "sort": {"date": "2026-04-30"}}
+    return record | changes
+
+
+def test_pagefind_service_indexes_every_record(tmp_path):
+    """More records than the pipes hold in flight (the writer and the reader must overlap);
+    the speed is benchmarks/bench_site.py's to measure."""
+    from generator.render.pagefind_service import write_index
+
+    write_index(tmp_path / "pagefind", [_record(n) for n in range(3000)], "en")
+    meta = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text())
+    assert meta["languages"]["en"]["page_count"] == 3000
+
+
+def test_pagefind_service_errors_name_the_index_and_the_cause(tmp_path):
+    from generator.render.pagefind_service import write_index
+
+    with pytest.raises(BuildError, match=r"search index pagefind-2025\) failed: invalid type: null"):
+        write_index(tmp_path / "pagefind-2025", [_record(1), _record(2, content=None)], "en")

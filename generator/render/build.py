@@ -14,7 +14,6 @@ items changed is indexed again. Everything there is disposable; without it the s
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import hashlib
 import importlib.metadata
@@ -24,12 +23,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import BuildError
 from ..settings import Settings
 from .pagefind_bundle import sort_filters
+from .pagefind_service import write_index
 from .search import SearchRecord, search_records
 
 RECORDS_ENV = "AI_BRIEFING_SEARCH_RECORDS"  # where docs/gen_pages.py writes the search records
@@ -128,11 +127,8 @@ def build_search_index(
     used: set[str] = set()
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
-    # Pagefind's Python API is async; its own thread keeps it clear of any running event loop
-    # (a caller's, e.g. Playwright's in the browser tests).
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        for year, bundle in zip(years, bundles):
-            _index_year(worker, site_dir / bundle, by_year.get(year, []), settings.language, cache_dir, used)
+    for year, bundle in zip(years, bundles):
+        _index_year(site_dir / bundle, by_year.get(year, []), settings.language, cache_dir, used)
     if cache_dir is not None:  # drop bundles of records that are gone
         for stale in cache_dir.iterdir():
             if stale.name not in used:
@@ -149,10 +145,10 @@ def _records_digest(records: list[SearchRecord], language: str) -> str:
     return digest.hexdigest()[:24]
 
 
-def _index_year(worker, target: Path, records: list[SearchRecord], language: str, cache_dir: Path | None, used: set[str]) -> None:
+def _index_year(target: Path, records: list[SearchRecord], language: str, cache_dir: Path | None, used: set[str]) -> None:
     """Pagefind over one year's records into ``target``, or that bundle from the cache."""
     def index() -> None:
-        worker.submit(asyncio.run, _write_index(target, records, language)).result()
+        _write_index(target, records, language)
 
     if cache_dir is None:
         index()
@@ -180,19 +176,11 @@ def read_records(path: Path) -> list[SearchRecord] | None:
     return [SearchRecord(**r) for r in json.loads(path.read_text(encoding="utf-8"))]
 
 
-async def _write_index(output: Path, records: list[SearchRecord], language: str) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
-
-    config = IndexConfig(output_path=str(output), force_language=language)
-    try:
-        async with PagefindIndex(config=config) as index:
-            for record in records:
-                await index.add_custom_record(
-                    url=record.url, content=record.content, language=record.language,
-                    meta=record.meta, filters=record.filters, sort=record.sort,
-                )
-    except Exception as exc:  # the Pagefind service reports its errors as assorted exceptions
-        raise BuildError(f"pagefind (search index {output.name}) failed: {exc}") from exc
+def _write_index(output: Path, records: list[SearchRecord], language: str) -> None:
+    write_index(output, (
+        {"url": r.url, "content": r.content, "language": r.language, "meta": r.meta, "filters": r.filters, "sort": r.sort}
+        for r in records
+    ), language)
     sort_filters(output)
 
 
