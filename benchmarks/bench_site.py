@@ -56,7 +56,7 @@ def timed_run(command, *, cwd, env, what):
     return subprocess.CompletedProcess(command, m.returncode, m.stdout, m.stderr)
 if hasattr(build, "_run"):
     build._run = timed_run
-# The search index is written through Pagefind's Python API (a service child per year), not
+# The search index is written through Pagefind's service mode (a child per year), not
 # _run: time it as one step (CPU: the service children's; peak memory is not separable).
 import resource
 _index = build.build_search_index

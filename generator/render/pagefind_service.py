@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -66,18 +67,30 @@ def write_index(output: Path, records: Iterable[dict[str, Any]], language: str) 
             service.stdin.flush()
             index_id = responses.next()["index_id"]
             requests = [{"type": "AddRecord", "index_id": index_id, **record} for record in records]
-            requests.append({"type": "WriteFiles", "index_id": index_id, "output_path": str(output)})
+            # GetFiles, not WriteFiles: the service answers WriteFiles before its (unflushed,
+            # async) file writes land, so a bundle read right after could be half written.
+            requests.append({"type": "GetFiles", "index_id": index_id})
             writer = threading.Thread(target=_send, args=(service.stdin, requests), daemon=True)
             writer.start()
             for _ in requests:
-                responses.next()
+                last = responses.next()
             writer.join()
+            _write_files(output, last["files"])
         except BuildError as exc:
             errors.seek(0)
             detail = errors.read().decode(errors="replace").strip().splitlines()
             raise BuildError(f"{exc}{': ' + detail[-1] if detail else ''}") from None
         finally:
             service.kill()
+
+
+def _write_files(output: Path, files: list[dict[str, str]]) -> None:
+    """The bundle from GetFiles' answer (paths relative to the bundle, contents in base64)."""
+    shutil.rmtree(output, ignore_errors=True)
+    for file in files:
+        path = output / file["path"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(file["content"]))
 
 
 def _send(stdin, requests: list[dict[str, Any]]) -> None:
