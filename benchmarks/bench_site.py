@@ -253,6 +253,17 @@ def measure_search(site: Path, queries: tuple[str, ...] = QUERIES) -> dict:
     return search_computed(site, queries)
 
 
+def measure_scopes(site: Path) -> dict:
+    """The same queries with other years ticked than the default newest one: the newest full
+    year alone and every year (``?years=`` on the search page); browser only."""
+    bundles = json.loads((site / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
+    years = [year for year, _ in bundles]
+    if len(years) < 2 or not browser_available():
+        return {}
+    scopes = {f"{years[1]} (a full year)": years[1], "every year": ",".join(years)}
+    return {scope: search_in_browser(site, QUERIES, f"search/?years={value}") for scope, value in scopes.items()}
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -277,6 +288,9 @@ def run(days: int, *, reuse_site: bool = False, progress=print) -> dict:
     for query, s in result["search"].items():
         progress(f"  search {query!r}: {common.fmt_bytes(s['bytes'])} in {s['requests']} requests ({s['method']})"
                  + (f"; {s['message']}" if s.get("message") else ""))
+    result["search_scopes"] = measure_scopes(site)
+    for scope, by_query in result["search_scopes"].items():
+        progress(f"  search over {scope}: " + ", ".join(f"{q!r} {common.fmt_bytes(v['bytes'])}" for q, v in by_query.items()))
     common.save_result(f"site-{days}", result)
     return result
 

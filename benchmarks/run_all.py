@@ -137,7 +137,7 @@ def targets_table(r: dict) -> tuple[str, dict]:
         for query, s in big["search"].items():
             f[f"search:{query}"] = s["bytes"]
             items = bool(s.get("first_results")) and all("#" in href for href in s["first_results"])
-            rows.append([f"search “{query}”, 5 years: downloaded per query ({s['method']}); results are items",
+            rows.append([f"search “{query}”, 5 years (newest year, the default): downloaded per query ({s['method']}); results are items",
                          f"{common.fmt_bytes(s['bytes'])} in {s['requests']} requests; "
                          + ("item cards" if items else "not item cards"), "≤ 300 KB, items",
                          verdict(s["bytes"] <= TARGETS["search"] and items)])
@@ -191,7 +191,14 @@ def search_detail(r: dict) -> str:
         kinds = s.get("by_kind") or {}
         rows.append([query, s.get("message", ""), common.fmt_bytes(s["bytes"]), str(s["requests"]),
                      "; ".join(f"{k} {common.fmt_bytes(v)}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1]))])
-    return common.table(["query", "Pagefind UI says", "downloaded", "requests", "by file"], rows)
+    table = common.table(["query", "Pagefind UI says", "downloaded", "requests", "by file"], rows)
+    scopes = big.get("search_scopes") or {}
+    if scopes:  # the default searches the newest year; each year ticked adds its page list
+        table += "\n\nWith other years ticked on the search page (`?years=`):\n\n" + common.table(
+            ["years searched"] + [f"“{q}”" for q in next(iter(scopes.values()))],
+            [[scope] + [f"{common.fmt_bytes(v['bytes'])} in {v['requests']} requests" for v in by_query.values()]
+             for scope, by_query in scopes.items()])
+    return table
 
 
 def search_growth(r: dict) -> str:

@@ -174,8 +174,8 @@ def test_feed_link_in_head(page, base_url):
     assert response.status == 200 and b"<rss" in response.body()
 
 
-def search(page, base_url, query: str) -> list[str]:
-    page.goto(base_url + "search/")
+def search(page, base_url, query: str, years: str = "") -> list[str]:
+    page.goto(base_url + "search/" + (f"?years={years}" if years else ""))
     box = page.locator(".pagefind-ui__search-input")
     box.fill(query)
     page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15_000)
@@ -185,12 +185,13 @@ def search(page, base_url, query: str) -> list[str]:
 # One result per item, at its card on the day it first appeared (the 2026-03-31 items were
 # first listed on OLDER_DAY, a copy of that edition).
 @pytest.mark.parametrize(
-    "query, url",
-    [("长上下文", "2026/2026-04-02/#arxiv-2604-00003"), ("latent reasoning", "2025/2025-12-31/#arxiv-2603-20002"),
-     ("Repository-Level Repair", "2026/2026-04-02/#arxiv-2604-00004")],
+    "query, years, url",
+    [("长上下文", "", "2026/2026-04-02/#arxiv-2604-00003"),
+     ("latent reasoning", "2026,2025", "2025/2025-12-31/#arxiv-2603-20002"),
+     ("Repository-Level Repair", "", "2026/2026-04-02/#arxiv-2604-00004")],
 )
-def test_pagefind_search_finds_the_item(page, base_url, query, url):
-    hrefs = search(page, base_url, query)
+def test_pagefind_search_finds_the_item(page, base_url, query, years, url):
+    hrefs = search(page, base_url, query, years)
     assert hrefs[0] == PREFIX + "days/" + url, hrefs  # result links respect the sub-path
     shot(page, "search-" + url.split("/")[1])
     page.locator(".pagefind-ui__result-link").first.click()
@@ -218,11 +219,21 @@ def test_dark_mode_and_phone(browser, base_url, page):
         phone.close()
 
 
-def test_search_merges_the_older_years_index(page, base_url):
-    """Each year has its own Pagefind bundle (bounded build memory); search merges them all."""
+def test_search_offers_the_years_and_merges_those_ticked(page, base_url):
+    """Each year has its own Pagefind bundle; the newest is searched by default (what one
+    query downloads stays bounded), and ticking an older year searches it too, query kept."""
     hrefs = search(page, base_url, "latent reasoning")
+    assert hrefs and all("/days/2026/" in h for h in hrefs), hrefs  # pagefind/ (2026) only
+    years = page.locator("#search-years")
+    assert years.locator("legend").inner_text() == "搜索的年份"
+    assert years.get_by_label("2026").is_checked() and not years.get_by_label("2025").is_checked()
+    years.get_by_label("2025").check()
+    page.wait_for_url("**/search/?q=latent+reasoning&years=2026%2C2025")
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    hrefs = [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
     assert any("/days/2025/2025-12-31/#" in h for h in hrefs), hrefs  # from pagefind-2025/
-    assert any("/days/2026/" in h for h in hrefs), hrefs  # from pagefind/ (2026)
+    assert any("/days/2026/" in h for h in hrefs), hrefs
     assert all(h.startswith(PREFIX) for h in hrefs), hrefs
 
 

@@ -173,15 +173,16 @@ def test_chinese_query_finds_items(open_page, site_url, replayed_site):
     assert len(items) >= 5 and all("llm-agents" in i.categories for i in items)
 
 
-def test_search_filters_by_kind_category_and_year(open_page, site_url, replayed_site):
-    """The filter panel offers kind, category and year in the reader's language; ticking 仓库
-    leaves only the repos among the agent results."""
+def test_search_filters_by_kind_and_category(open_page, site_url, replayed_site):
+    """The filter panel offers kind and category in the reader's language (the year is the
+    choice of bundles: test_browser.py); ticking 仓库 leaves only the repos among the agent
+    results."""
     shown = _items_shown(replayed_site)
     page = open_page()
     everything = _check_item_results(search_results(page, site_url, "agent"), shown)
     assert {i.kind for i in everything} >= {"paper", "repo"}
     names = page.locator(".pagefind-ui__filter-name").all_inner_texts()
-    assert {"类型", "类别", "年份"} <= set(names), names
+    assert {"类型", "类别"} <= set(names), names
     before = page.locator(".pagefind-ui__message").inner_text()
     page.locator("summary.pagefind-ui__filter-name", has_text="类型").click()
     page.get_by_label(re.compile(r"^仓库 \(\d+\)$")).check()

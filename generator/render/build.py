@@ -110,8 +110,9 @@ def build_search_index(
     from the MkDocs run (docs/gen_pages.py); without them the archive is loaded here.
     Pagefind holds an index in memory while it builds, so each year gets its own: the newest
     year's bundle is ``pagefind/`` (the search page loads its UI); older years go to
-    ``pagefind-<year>/``, listed newest first in ``pagefind/merge.json`` for the search page's
-    ``mergeIndex``. With ``cache_dir``, a year whose records are unchanged gets its bundle from
+    ``pagefind-<year>/``. ``pagefind/bundles.json`` lists ``[year, bundle]`` newest first: the
+    search page offers the years as checkboxes, searches the newest by default (one year's
+    index is what a query can download in 300 KB) and merges the others ticked with ``mergeIndex``. With ``cache_dir``, a year whose records are unchanged gets its bundle from
     there. Returns the bundles written.
     """
     if records is None:
@@ -133,7 +134,7 @@ def build_search_index(
         for stale in cache_dir.iterdir():
             if stale.name not in used:
                 shutil.rmtree(stale, ignore_errors=True)
-    (site_dir / "pagefind" / "merge.json").write_text(json.dumps(bundles[1:]) + "\n", encoding="utf-8")
+    (site_dir / "pagefind" / "bundles.json").write_text(json.dumps([list(pair) for pair in zip(years, bundles)]) + "\n", encoding="utf-8")
     return bundles
 
 

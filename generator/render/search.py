@@ -8,8 +8,8 @@ indexing whole day pages:
   from the site root; the search page's ``baseUrl`` adds any sub-path);
 * ``meta``: its title (as shown on pages: TeX turned into Unicode), kind and date, keyed by
   the reader's-language labels Pagefind UI prints beside each result;
-* ``filters``: kind, categories and year, keyed and named in the reader's language, for the
-  search page's filter panel (Pagefind writes their files in a different byte order on every
+* ``filters``: kind and categories, keyed and named in the reader's language, for the
+  search page's filter panel (the year is the choice of bundles: one per year) (Pagefind writes their files in a different byte order on every
   build; ``pagefind_bundle.sort_filters`` puts them in order, so builds stay byte-identical);
 * ``content``: what is about this item only: title, the commentary on what it contributes and
   why it matters, the categories it falls in, the abstract or description. Nothing that is
@@ -70,7 +70,6 @@ def record_for(r: Cards, item: Item, day: dt.date) -> SearchRecord:
         filters={
             t("search_kind"): [kind],
             t("category_label"): [r.category_name(slug) for slug in dict.fromkeys(item.categories)],
-            t("search_year"): [date[:4]],
         },
         sort={"date": date},
     )
