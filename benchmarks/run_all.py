@@ -302,11 +302,11 @@ def report(r: dict) -> str:
         "",
         search_detail(r),
         "",
-        "Both queries hit every day page (the profile's interest name \"Latent reasoning / 长上下文\" is in most relation "
-        "texts), so these are worst cases. Pagefind fetches its fixed files (entry, JS, worker, wasm: ~150 KB), the metadata, "
-        "the index chunks holding the query's words and the fragments of the first five results only. The fixed files and "
-        "fragments do not grow with the archive; the metadata and the index chunks of a word found on every page grow with "
-        "the number of pages: " + search_growth(r) + ".",
+        "Each result is an item (one Pagefind record per item card). The search page searches the newest year's bundle "
+        "unless the reader ticks more years, because Pagefind fetches the page list (metadata) and filter files of every "
+        "bundle it merges, besides its fixed files (entry, JS, worker, wasm: ~150 KB), the index chunks holding the query's "
+        "words and the fragments of the first results. The fixed files and fragments do not grow with the archive; "
+        "the metadata and the index chunks grow with the number of items searched: " + search_growth(r) + ".",
         "",
         "### Daily run (replay of the recorded day)",
         "",
@@ -404,8 +404,9 @@ def analysis(r: dict, f: dict) -> list[str]:
     fixes = []
     if split:
         fixes.append(
-            f"1. **One Pagefind index per year** (applied: `build_search_index` in `generator/render/build.py` runs "
-            f"`pagefind --glob 'days/<year>/**/*.html'` per year, the search page merges the older years with `mergeIndex`): peak {common.fmt_bytes(split['max_rss'])} instead of "
+            f"1. **One Pagefind index per year** (applied: `build_search_index` in `generator/render/build.py` writes one "
+            f"bundle of item records a year; the search page searches the newest and merges the years the reader ticks with `mergeIndex`; "
+            f"the figures that follow are the experiment's, over day pages, `benchmarks/pagefind_split.py`): peak {common.fmt_bytes(split['max_rss'])} instead of "
             f"{common.fmt_bytes(split['single_index_max_rss'] or b['pagefind_max_rss'])}, {common.fmt_seconds(split['total_wall'])} "
             f"for all years instead of {common.fmt_seconds(split['single_index_wall'] or b['pagefind_wall'])}, and only the current "
             f"year changes day to day ({common.fmt_seconds(split['current_year_wall'])} for {split['current_year']}, at most "

@@ -4,7 +4,8 @@ Written by hand because the pagefind package's own async client polls the servic
 0.1 s sleep per response: 2,000 records a year take over 200 s there, well under 2 s here.
 The protocol is the one that client speaks: base64 of a JSON request followed by a comma on
 stdin, base64 of a JSON response followed by a comma on stdout. Requests are written from a
-thread while responses are read, so neither pipe fills up and stalls the other.
+thread while responses are read, so neither pipe fills up and stalls the other. The bundle
+comes back in GetFiles' answer and is written here.
 """
 
 from __future__ import annotations
