@@ -19,7 +19,7 @@ from generator.models import Item
 from generator.render.escape import one_line
 from generator.render.index import SiteIndex
 from generator.store import Archive
-from test_browser import PREFIX, SHOTS, _loopback_only, _require_browser, browser, serving, watch  # noqa: F401  (fixture)
+from test_browser import PREFIX, SHOTS, _loopback_only, _require_browser, base_url, browser, serving, site_dir, watch  # noqa: F401  (fixtures)
 from tools_util import missing
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -85,16 +85,41 @@ def test_no_serious_accessibility_violations(open_page, site_url, scheme, width)
         assert page.locator("body").get_attribute("data-md-color-scheme") == expected, (name, scheme)
         if name == "search":
             wait_for_results(page)
-        page.add_script_tag(content=axe)
-        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-        for violation in result["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
-                failures.append(f"{name} ({scheme}, {width}): {violation['id']} [{violation['impact']}] "
-                                f"{len(violation['nodes'])}× e.g. {targets}: {violation['nodes'][0]['failureSummary'][:200]}")
+        failures += serious_violations(page, axe, f"{name} ({scheme}, {width})")
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"a11y-{name}-{scheme}-{width}.png"))
     assert not failures, "\n".join(failures)
+
+
+def serious_violations(page, axe: str, where: str) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each."""
+    page.add_script_tag(content=axe)
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    found = []
+    for violation in result["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
+            found.append(f"{where}: {violation['id']} [{violation['impact']}] "
+                         f"{len(violation['nodes'])}× e.g. {targets}: {violation['nodes'][0]['failureSummary'][:200]}")
+    return found
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_year_choice_is_accessible(browser, base_url, scheme, width):
+    """The search page of a site with two years shows the year checkboxes: axe-clean too."""
+    context = browser.new_context(viewport=dict(zip(("width", "height"), WIDTHS[width])), color_scheme=scheme)
+    try:
+        page = context.new_page()
+        _loopback_only(page, base_url)
+        problems = watch(page)
+        page.goto(base_url + "search/?q=latent+reasoning")
+        wait_for_results(page)
+        assert page.locator("#search-years input[type=checkbox]").count() == 2
+        assert not serious_violations(page, _require_axe(), f"search with years ({scheme}, {width})")
+        assert not problems, problems
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("path", [DAY + "#sources", "categories/"])
