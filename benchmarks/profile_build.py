@@ -72,14 +72,33 @@ def wrap(owner, attr: str, label: str) -> None:
     setattr(owner, attr, timed)
 
 
+def wrap_iter(owner, attr: str, label: str) -> None:
+    """Like wrap, for a generator function: the time spent producing each item counts."""
+    original = getattr(owner, attr)
+
+    def timed(*args, **kwargs):
+        produced = original(*args, **kwargs)
+        while True:
+            start = time.perf_counter()
+            try:
+                value = next(produced)
+            except StopIteration:
+                return
+            finally:
+                TIMES[label] += time.perf_counter() - start
+            yield value
+
+    setattr(owner, attr, timed)
+
+
 PHASES = [
     # (label, indent, description)
     ("config + plugins on_config", 0, ""),
     ("gen-files (docs/gen_pages.py)", 0, ""),
-    ("load items (YAML + pydantic)", 1, "Archive.load_items"),
-    ("load editions (YAML + pydantic)", 1, "Archive.load_editions"),
-    ("render pages (generator.render.pages)", 1, "render_site"),
-    ("render feeds (generator.render.feeds)", 1, "render_feeds"),
+    ("load items (YAML + pydantic)", 1, "CachedArchive.summaries"),
+    ("load editions (YAML + pydantic)", 1, "CachedArchive.editions"),
+    ("render pages (generator.render.pages)", 1, "render_pages (with each day's items)"),
+    ("render feeds (generator.render.feeds)", 1, "feeds_of"),
     ("collect files + nav", 0, ""),
     ("read + Markdown, all pages", 0, "_populate_page"),
     ("read source", 1, "Page.read_source"),
@@ -105,15 +124,16 @@ def instrument() -> None:
     from mkdocs.plugins import PluginCollection
     from mkdocs_gen_files.plugin import GenFilesPlugin
 
+    from generator.buildcache import CachedArchive
     from generator.render import feeds, pages, rawhtml
-    from generator.store import Archive
 
     wrap(PluginCollection, "on_config", "config + plugins on_config")
     wrap(GenFilesPlugin, "on_files", "gen-files (docs/gen_pages.py)")
-    wrap(Archive, "load_items", "load items (YAML + pydantic)")
-    wrap(Archive, "load_editions", "load editions (YAML + pydantic)")
-    wrap(pages, "render_site", "render pages (generator.render.pages)")
-    wrap(feeds, "render_feeds", "render feeds (generator.render.feeds)")
+    # gen_pages.py imports these by name when MkDocs runs it, after this has wrapped them
+    wrap(CachedArchive, "summaries", "load items (YAML + pydantic)")
+    wrap(CachedArchive, "editions", "load editions (YAML + pydantic)")
+    wrap_iter(pages, "render_pages", "render pages (generator.render.pages)")
+    wrap(feeds, "feeds_of", "render feeds (generator.render.feeds)")
     wrap(mk_build, "get_files", "collect files + nav")
     wrap(mk_build, "get_navigation", "collect files + nav")
     wrap(mk_build, "_populate_page", "read + Markdown, all pages")
@@ -136,10 +156,10 @@ def _gc_freeze() -> None:
     the loaded archive is never garbage, so no collection should walk it again."""
     import gc
 
-    from generator.store import Archive
+    from generator.buildcache import CachedArchive
 
-    for name in ("load_items", "load_editions"):
-        original = getattr(Archive, name)
+    for name in ("summaries", "editions"):
+        original = getattr(CachedArchive, name)
 
         def loader(self, _original=original):
             gc.disable()
@@ -149,7 +169,7 @@ def _gc_freeze() -> None:
                 gc.freeze()
                 gc.enable()
 
-        setattr(Archive, name, loader)
+        setattr(CachedArchive, name, loader)
 
 
 def _raw_item_headings() -> None:
@@ -186,12 +206,16 @@ def run_build(data: Path, site: Path) -> float:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from generator import buildcache
     from generator.render import build as site_build
 
     settings = common.briefing_settings(data)
     with tempfile.TemporaryDirectory(prefix="briefing-profile-") as tmp:
         os.environ.update(getattr(site_build, "BANNER_ENV", {}))
         os.environ["BRIEFING_CONFIG"] = str(site_build._settings_file(settings, Path(tmp)))
+        # A cold build, nothing kept: with the project's cache the second profile (an
+        # experiment) would time a warm build, and the cache would fill with benchmark data.
+        os.environ[buildcache.CACHE_ENV] = ""
         os.chdir(common.ROOT)
         start = time.perf_counter()
         config = load_config(config_file=str(common.ROOT / "mkdocs.yml"), strict=True, site_dir=str(site))
