@@ -112,8 +112,9 @@ def build_search_index(
     year's bundle is ``pagefind/`` (the search page loads its UI); older years go to
     ``pagefind-<year>/``. ``pagefind/bundles.json`` lists ``[year, bundle]`` newest first: the
     search page offers the years as checkboxes, searches the newest by default (one year's
-    index is what a query can download in 300 KB) and merges the others ticked with ``mergeIndex``. With ``cache_dir``, a year whose records are unchanged gets its bundle from
-    there. Returns the bundles written.
+    index is what a query can download in 300 KB) and merges the others ticked with
+    ``mergeIndex``. With ``cache_dir``, a year whose records are unchanged gets its bundle
+    from there. Returns the bundles written.
     """
     if records is None:
         from ..store import Archive
@@ -148,16 +149,13 @@ def _records_digest(records: list[SearchRecord], language: str) -> str:
 
 def _index_year(target: Path, records: list[SearchRecord], language: str, cache_dir: Path | None, used: set[str]) -> None:
     """Pagefind over one year's records into ``target``, or that bundle from the cache."""
-    def index() -> None:
-        _write_index(target, records, language)
-
     if cache_dir is None:
-        index()
+        _write_index(target, records, language)
         return
     stored = cache_dir / f"{records[0].year if records else 'none'}-{_records_digest(records, language)}"
     used.add(stored.name)
     if not stored.is_dir():
-        index()
+        _write_index(target, records, language)
         partial = stored.with_name(stored.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         shutil.copytree(target, partial)

@@ -39,15 +39,19 @@ class _Responses:
     """Responses read one by one off the service's stdout."""
 
     def __init__(self, stream, what: str) -> None:
-        self._stream, self._what, self._buffer = stream, what, b""
+        self._stream, self._what, self._buffer = stream, what, bytearray()
 
     def next(self) -> dict[str, Any]:
-        while b"," not in self._buffer:
+        # GetFiles' answer is one frame of megabytes: look for its end only in what is new
+        searched = 0
+        while (end := self._buffer.find(b",", searched)) < 0:
+            searched = len(self._buffer)
             chunk = self._stream.read1(1 << 16)
             if not chunk:
                 raise BuildError(f"pagefind ({self._what}) stopped before answering")
             self._buffer += chunk
-        frame, self._buffer = self._buffer.split(b",", 1)
+        frame = bytes(self._buffer[:end])
+        del self._buffer[:end + 1]
         payload = json.loads(base64.b64decode(frame))["payload"]
         if payload.get("type") == "Error":
             raise BuildError(f"pagefind ({self._what}) failed: {payload.get('message')}")
@@ -59,8 +63,8 @@ def write_index(output: Path, records: Iterable[dict[str, Any]], language: str) 
     sort), with ``language`` forced for the whole index."""
     what = f"search index {output.name}"
     records = list(records)
-    with tempfile.TemporaryFile() as errors, subprocess.Popen(
-        [str(_executable()), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+    with tempfile.TemporaryFile() as stderr, subprocess.Popen(
+        [str(_executable()), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
     ) as service:
         try:
             responses = _Responses(service.stdout, what)
@@ -78,8 +82,8 @@ def write_index(output: Path, records: Iterable[dict[str, Any]], language: str) 
             writer.join()
             _write_files(output, last["files"])
         except BuildError as exc:
-            errors.seek(0)
-            detail = errors.read().decode(errors="replace").strip().splitlines()
+            stderr.seek(0)
+            detail = stderr.read().decode(errors="replace").strip().splitlines()
             raise BuildError(f"{exc}{': ' + detail[-1] if detail else ''}") from None
         finally:
             service.kill()
