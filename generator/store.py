@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
+import yaml_rs
 
 from .errors import DataError
 from .ids import item_path
 from .models import Edition, Item, Library
 
-# libyaml's safe loader parses in C (several times faster, see PERFORMANCE.md); same results.
+# libyaml's safe loader: for the rare re-parse that explains a syntax error (parse_yaml).
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 WIDTH = 100
@@ -48,7 +49,20 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # when the text has trailing spaces, tabs or special characters.
     if "\n" in value and not value.endswith((" ", "\t")) and " \n" not in value:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    if _reads_as_other(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+def _reads_as_other(value: str) -> bool:
+    """Whether plain ``value`` would come back from parse_yaml (YAML 1.2) as something else
+    than this string: PyYAML quotes by YAML 1.1's rules, which leave ``1e3`` or ``0o17`` plain."""
+    if not value or value[0] not in "0123456789+-.":
+        return False
+    try:
+        return yaml_rs.loads(value) != value
+    except yaml_rs.YAMLDecodeError:
+        return False
 
 
 def _datetime_representer(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.ScalarNode:
@@ -233,9 +247,51 @@ def read_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot read ({exc})", path=str(path)) from None
     try:
-        return yaml.load(text, Loader=SafeLoader)  # noqa: S506 (a safe loader: libyaml's when present)
+        return parse_yaml(text)
+    except YamlSyntaxError as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise DataError(f"{where}: not valid YAML ({exc.problem}); fix the syntax", path=str(path), line=exc.line) from None
+
+
+class YamlSyntaxError(ValueError):
+    """Text that is not valid YAML: what is wrong and the 1-based line where it was noticed."""
+
+    def __init__(self, problem: str, line: int | None):
+        super().__init__(problem)
+        self.problem, self.line = problem, line
+
+
+def parse_yaml(text: str) -> Any:
+    """The archive's YAML, parsed by yaml-rs (Rust; 7x libyaml + PyYAML's construction in
+    Python, PERFORMANCE.md), with YAML 1.2's types (``yes`` is a string) and duplicate keys
+    refused. A syntax error is explained by PyYAML's message where PyYAML also refuses it."""
+    try:
+        return yaml_rs.loads(text)
+    except yaml_rs.YAMLDecodeError as exc:
+        raise _syntax_error(text, str(exc)) from None
+
+
+def _syntax_error(text: str, message: str) -> YamlSyntaxError:
+    try:
+        node = yaml.compose(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        where = f"{path}:{line}" if line else str(path)
-        raise DataError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax", path=str(path), line=line) from None
+        return YamlSyntaxError(str(getattr(exc, "problem", exc)), mark.line + 1 if mark else None)
+    line = re.search(r"at line (\d+)", message)
+    if line is None and node is not None:  # yaml-rs names a duplicate key but not its line
+        line = _duplicate_key_line(node)
+    return YamlSyntaxError(message.splitlines()[0], int(line.group(1)) if isinstance(line, re.Match) else line)
+
+
+def _duplicate_key_line(node: yaml.Node) -> int | None:
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key, value in node.value:
+            if key.value in seen:
+                return key.start_mark.line + 1
+            seen.add(key.value)
+            if (line := _duplicate_key_line(value)) is not None:
+                return line
+    if isinstance(node, yaml.SequenceNode):
+        return next((line for child in node.value if (line := _duplicate_key_line(child)) is not None), None)
+    return None

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from .ids import KIND_OF_PREFIX, item_path
 from .models import Edition, Item, Library
-from .store import TMP_PREFIX, SafeLoader
+from .store import TMP_PREFIX, SafeLoader, YamlSyntaxError, parse_yaml
 
 
 @dataclass(frozen=True)
@@ -88,19 +88,18 @@ class _Source:
 
     def line(self, loc: tuple[Any, ...]) -> int:
         if self._node is None:
-            self._node = yaml.compose(self.text, Loader=yaml.SafeLoader)
+            self._node = yaml.compose(self.text, Loader=SafeLoader)
         return _line_of(self._node, loc)
 
 
 def _load(path: Path, shown: str, model: type[BaseModel]) -> tuple[BaseModel | None, list[Fault], _Source | None, Any]:
     try:
         source = _Source(path.read_text(encoding="utf-8"))
-        data = yaml.load(source.text, Loader=SafeLoader)  # noqa: S506 (a safe loader: libyaml's when present)
+        data = parse_yaml(source.text)
     except UnicodeDecodeError as exc:
         return None, [Fault(shown, 1, "(file)", f"not UTF-8 text ({exc.reason}); save the file as UTF-8")], None, None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, [Fault(shown, mark.line + 1 if mark else 1, "(syntax)", f"not valid YAML: {getattr(exc, 'problem', exc)}")], None, None
+    except YamlSyntaxError as exc:
+        return None, [Fault(shown, exc.line or 1, "(syntax)", f"not valid YAML: {exc.problem}")], None, None
     if not isinstance(data, dict):
         return None, [Fault(shown, 1, "(file)", "expected a mapping of fields")], source, data
     try:

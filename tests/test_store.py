@@ -2,11 +2,12 @@
 
 import datetime as dt
 
-import yaml
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from generator.models import Item, Sighting, Verification
-from generator.store import Archive, atomic_write, to_yaml
+from generator.errors import DataError
+from generator.store import Archive, atomic_write, parse_yaml, to_yaml
 
 HOSTILE = [
     "key: value", "# not a comment", "---", "...", "no", "yes", "off", "1e3", "0x1F", "007", "~", "null",
@@ -28,7 +29,8 @@ def make_item(title: str, summary: str = "") -> Item:
 
 
 def round_trip(item: Item) -> Item:
-    return Item.model_validate(yaml.safe_load(to_yaml(item)))
+    """Through the archive's own writer and reader (YAML 1.2 reader, YAML 1.1 writer)."""
+    return Item.model_validate(parse_yaml(to_yaml(item)))
 
 
 def test_hostile_strings_round_trip_exactly():
@@ -58,6 +60,24 @@ def test_output_is_deterministic_and_readable():
     assert "summary: |-\n  First line.\n  Second line: with colon." in text
     assert "checked: 2026-04-30T23:30:00Z" in text
     assert "commentary" not in text  # empty parts are left out
+
+
+def test_numbers_by_yaml_1_2_stay_strings():
+    # PyYAML would write these plain (not numbers by YAML 1.1); the reader would take them as numbers.
+    for text in ("1e3", "0o17", "+12", "-1E-3", ".5e2"):
+        assert f"title: '{text}'" in to_yaml(make_item(text))
+        assert round_trip(make_item(text)).title == text
+
+
+def test_duplicate_key_is_refused_with_its_line(tmp_path):
+    archive = Archive(tmp_path)
+    path = archive.item_file("arxiv:2604.26904")
+    path.parent.mkdir(parents=True)
+    path.write_text(to_yaml(make_item("A")) + "title: B\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        archive.load_item("arxiv:2604.26904")
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    assert str(caught.value).startswith(f"{path}:{line}: not valid YAML (duplicate mapping key: 'title')")
 
 
 def test_unicode_is_written_as_is():
