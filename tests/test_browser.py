@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import json
 import os
 import shutil
 import threading
@@ -22,6 +23,7 @@ from typing import Iterator
 
 import pytest
 
+from generator.render import build
 from generator.render.build import build_site
 from site_data import HOSTILE_TITLE, REPO, sample_settings, write_archive
 from tools_util import missing
@@ -39,6 +41,7 @@ ARGS = [
 ]
 PREFIX = "/ai-briefing/"
 OLDER_DAY = dt.date(2025, 12, 31)
+NOVEMBER_DAY = dt.date(2025, 11, 30)
 SHOTS = REPO / "artifacts" / "screenshots"
 
 
@@ -84,11 +87,18 @@ def site_dir(tmp_path_factory):
     _require_browser()
     root = tmp_path_factory.mktemp("browser-site")
     archive = write_archive(root / "data")
-    # A day of the previous year, so the site has two Pagefind bundles that search merges.
+    # A day of the previous year, so the site has two years of Pagefind bundles that search
+    # merges, and one more in November holding one of its items first (2603.20002, about
+    # latent reasoning): with a bundle cap of 1 record, 2025 is cut into two bundles.
     first = min(archive.load_editions(), key=lambda e: e.date)
     archive.save_edition(first.model_copy(update={"date": OLDER_DAY}))
+    november = [s.model_copy(update={"entries": [e for e in s.entries if e.item == "arxiv:2603.20002"]}) for s in first.sections]
+    archive.save_edition(first.model_copy(update={"date": NOVEMBER_DAY, "sections": [s for s in november if s.entries]}))
     site = root / "site"
-    build_site(sample_settings(root / "data"), site)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "RECORDS_PER_BUNDLE", 1)
+        build_site(sample_settings(root / "data"), site)
+    assert [len(names) for _, names in json.loads((site / "pagefind" / "bundles.json").read_text())] == [1, 2]
     return site
 
 
@@ -183,11 +193,11 @@ def search(page, base_url, query: str, years: str = "") -> list[str]:
 
 
 # One result per item, at its card on the day it first appeared (the 2026-03-31 items were
-# first listed on OLDER_DAY, a copy of that edition).
+# first listed on OLDER_DAY, a copy of that edition, and 2603.20002 on NOVEMBER_DAY before it).
 @pytest.mark.parametrize(
     "query, years, url",
     [("长上下文", "", "2026/2026-04-02/#arxiv-2604-00003"),
-     ("latent reasoning", "2026,2025", "2025/2025-12-31/#arxiv-2603-20002"),
+     ("latent reasoning", "2026,2025", "2025/2025-11-30/#arxiv-2603-20002"),
      ("Repository-Level Repair", "", "2026/2026-04-02/#arxiv-2604-00004")],
 )
 def test_pagefind_search_finds_the_item(page, base_url, query, years, url):
@@ -220,8 +230,9 @@ def test_dark_mode_and_phone(browser, base_url, page):
 
 
 def test_search_offers_the_years_and_merges_those_ticked(page, base_url):
-    """Each year has its own Pagefind bundle; the newest is searched by default (what one
-    query downloads stays bounded), and ticking an older year searches it too, query kept."""
+    """Each year has its own Pagefind bundles (here two each); the newest year is searched by
+    default (what one query downloads stays bounded), and ticking an older year searches all
+    of its bundles too, query kept."""
     hrefs = search(page, base_url, "latent reasoning")
     assert hrefs and all("/days/2026/" in h for h in hrefs), hrefs  # pagefind/ (2026) only
     years = page.locator("#search-years")
@@ -232,7 +243,7 @@ def test_search_offers_the_years_and_merges_those_ticked(page, base_url):
     page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15_000)
     page.wait_for_load_state("networkidle")
     hrefs = [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
-    assert any("/days/2025/2025-12-31/#" in h for h in hrefs), hrefs  # from pagefind-2025/
+    assert any("/days/2025/2025-11-30/#" in h for h in hrefs), hrefs  # from pagefind-2025-11/, 2025's second bundle
     assert any("/days/2026/" in h for h in hrefs), hrefs
     assert all(h.startswith(PREFIX) for h in hrefs), hrefs
 

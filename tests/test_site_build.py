@@ -189,3 +189,38 @@ def test_pagefind_service_errors_name_the_index_and_the_cause(tmp_path):
 
     with pytest.raises(BuildError, match=r"search index pagefind-2025\) failed: invalid type: null"):
         write_index(tmp_path / "pagefind-2025", [_record(1), _record(2, content=None)], "en")
+
+
+def _search_record(day: str, n: int):
+    from generator.render.search import SearchRecord
+
+    return SearchRecord(url=f"/days/{day[:4]}/{day}/#item-{n}", language="en", content=f"record {n}", sort={"date": day})
+
+
+def test_a_year_over_the_bundle_cap_is_cut_into_runs_of_whole_months():
+    """Pagefind's memory grows with a bundle's records: a year over the cap is cut, at month
+    boundaries, filled from January, so the next day changes only the year's last bundle."""
+    from generator.render.build import bundle_parts
+
+    days = ["2025-01-05"] * 3 + ["2025-02-01"] * 2 + ["2025-03-09"] * 2 + ["2025-04-01"] * 4 + ["2026-01-02"] * 2
+    records = [_search_record(day, n) for n, day in enumerate(days)]
+    parts = bundle_parts(records, cap=5)
+    assert [(label, len(part)) for label, part in parts] == [("2026", 2), ("2025-04", 4), ("2025-03", 2), ("2025-01", 5)]
+    assert [r.sort["date"][:7] for r in parts[-1][1]] == ["2025-01"] * 3 + ["2025-02"] * 2
+    grown = bundle_parts(records + [_search_record("2025-04-30", 99)], cap=5)
+    assert grown[2:] == parts[2:] and len(grown[1][1]) == 5  # only the year's last bundle changed
+    assert bundle_parts([], cap=5) == [("", [])]
+
+
+@pytest.mark.slow
+def test_the_bundle_list_names_each_years_bundles_newest_first(tmp_path, monkeypatch):
+    from generator.render import build
+
+    days = ["2025-01-05", "2025-03-09", "2025-03-10", "2026-01-02"]
+    monkeypatch.setattr(build, "RECORDS_PER_BUNDLE", 2)
+    names = build.build_search_index(tmp_path, sample_settings(), [_search_record(d, n) for n, d in enumerate(days)])
+    assert names == ["pagefind", "pagefind-2025-03", "pagefind-2025-01"]
+    listing = json.loads((tmp_path / "pagefind" / "bundles.json").read_text())
+    assert listing == [["2026", ["pagefind"]], ["2025", ["pagefind-2025-03", "pagefind-2025-01"]]]
+    counts = [json.loads((tmp_path / n / "pagefind-entry.json").read_text())["languages"] for n in names]
+    assert [sum(lang["page_count"] for lang in c.values()) for c in counts] == [1, 2, 1]

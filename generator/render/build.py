@@ -100,43 +100,75 @@ def build_site(
         run_link_check(site_dir, root=root)
 
 
+# Pagefind holds a bundle's every record in memory while it builds it (about 0.13 MB a record
+# with its fragment, over ~160 MB of its own, PERFORMANCE.md): a bundle of at most this many
+# records keeps the service near 550 MB.
+RECORDS_PER_BUNDLE = 3000
+
+
 def build_search_index(
     site_dir: Path, settings: Settings, records: list[SearchRecord] | None = None, *, cache_dir: Path | None = None,
 ) -> list[str]:
-    """One Pagefind index per year of item records (``search.search_records``), merged in the
-    browser.
+    """Pagefind indexes of item records (``search.search_records``), a year's in one or more
+    bundles, merged in the browser.
 
     Each item is one search result (its card on the day it first appeared). ``records`` come
-    from the MkDocs run (docs/gen_pages.py); without them the archive is loaded here.
-    Pagefind holds an index in memory while it builds, so each year gets its own: the newest
-    year's bundle is ``pagefind/`` (the search page loads its UI); older years go to
-    ``pagefind-<year>/``. ``pagefind/bundles.json`` lists ``[year, bundle]`` newest first: the
-    search page offers the years as checkboxes, searches the newest by default (one year's
-    index is what a query can download in 300 KB) and merges the others ticked with
-    ``mergeIndex``. With ``cache_dir``, a year whose records are unchanged gets its bundle
-    from there. Returns the bundles written.
+    from the MkDocs run (docs/gen_pages.py); without them the archive is loaded here. A year
+    whose records exceed ``RECORDS_PER_BUNDLE`` is cut into runs of whole months
+    (:func:`bundle_parts`), indexed one after the other, so memory is bounded by a bundle, not
+    by the archive. The newest bundle is ``pagefind/`` (the search page loads its UI); the
+    others are ``pagefind-<year>/`` or, cut, ``pagefind-<year>-<first month>/``.
+    ``pagefind/bundles.json`` lists ``[year, [bundle, ...]]`` newest first: the search page
+    offers the years as checkboxes, searches the newest by default (what a query can download
+    in 300 KB) and merges the bundles of the years ticked with ``mergeIndex``. With
+    ``cache_dir``, a bundle whose records are unchanged comes from there (only the current
+    year's last bundle changes from day to day). Returns the bundles written.
     """
     if records is None:
         from ..store import Archive
 
         archive = Archive(settings.data_dir)
         records = search_records(archive.load_items(), archive.load_editions(), settings)
-    by_year: dict[str, list[SearchRecord]] = {}
-    for record in records:
-        by_year.setdefault(record.year, []).append(record)
-    years = sorted(by_year, reverse=True) or [""]
-    bundles = ["pagefind" if i == 0 else f"pagefind-{year}" for i, year in enumerate(years)]
+    parts = bundle_parts(records)
+    names = ["pagefind" if i == 0 else f"pagefind-{label}" for i, (label, _) in enumerate(parts)]
     used: set[str] = set()
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
-    for year, bundle in zip(years, bundles):
-        _index_year(site_dir / bundle, by_year.get(year, []), settings.language, cache_dir, used)
+    for name, (label, part) in zip(names, parts):
+        _index_part(site_dir / name, label, part, settings.language, cache_dir, used)
     if cache_dir is not None:  # drop bundles of records that are gone
         for stale in cache_dir.iterdir():
             if stale.name not in used:
                 shutil.rmtree(stale, ignore_errors=True)
-    (site_dir / "pagefind" / "bundles.json").write_text(json.dumps([list(pair) for pair in zip(years, bundles)]) + "\n", encoding="utf-8")
-    return bundles
+    listing: dict[str, list[str]] = {}
+    for name, (label, _) in zip(names, parts):
+        listing.setdefault(label[:4], []).append(name)
+    (site_dir / "pagefind" / "bundles.json").write_text(json.dumps(list(map(list, listing.items()))) + "\n", encoding="utf-8")
+    return names
+
+
+def bundle_parts(records: list[SearchRecord], cap: int | None = None) -> list[tuple[str, list[SearchRecord]]]:
+    """``(label, records)`` per bundle, newest first: a year in one bundle (label ``2025``),
+    or cut into runs of whole months of at most ``cap`` records (labels ``2025-01``,
+    ``2025-05``, ...; a single month over the cap stays whole). Runs are filled from January,
+    so a new day changes only the year's last bundle."""
+    cap = cap or RECORDS_PER_BUNDLE
+    by_month: dict[str, list[SearchRecord]] = {}
+    for record in records:
+        by_month.setdefault(record.sort["date"][:7], []).append(record)
+    years: dict[str, list[list[str]]] = {}
+    for month in sorted(by_month):
+        runs = years.setdefault(month[:4], [[]])
+        if runs[-1] and sum(len(by_month[m]) for m in runs[-1]) + len(by_month[month]) > cap:
+            runs.append([])
+        runs[-1].append(month)
+    parts = []
+    for year in sorted(years, reverse=True):
+        runs = years[year]
+        for run in reversed(runs):
+            label = year if len(runs) == 1 else run[0]
+            parts.append((label, [r for month in run for r in by_month[month]]))
+    return parts or [("", [])]
 
 
 def _records_digest(records: list[SearchRecord], language: str) -> str:
@@ -147,12 +179,12 @@ def _records_digest(records: list[SearchRecord], language: str) -> str:
     return digest.hexdigest()[:24]
 
 
-def _index_year(target: Path, records: list[SearchRecord], language: str, cache_dir: Path | None, used: set[str]) -> None:
-    """Pagefind over one year's records into ``target``, or that bundle from the cache."""
+def _index_part(target: Path, label: str, records: list[SearchRecord], language: str, cache_dir: Path | None, used: set[str]) -> None:
+    """Pagefind over one bundle's records into ``target``, or that bundle from the cache."""
     if cache_dir is None:
         _write_index(target, records, language)
         return
-    stored = cache_dir / f"{records[0].year if records else 'none'}-{_records_digest(records, language)}"
+    stored = cache_dir / f"{label or 'none'}-{_records_digest(records, language)}"
     used.add(stored.name)
     if not stored.is_dir():
         _write_index(target, records, language)
