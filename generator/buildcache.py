@@ -11,6 +11,8 @@ One SQLite file (``<cache dir>/build.sqlite``) holds:
   its template, or for a day page the facts it reads).
 * ``html``: MkDocs' rendering of a page's Markdown (HTML, table of contents, title, anchors),
   keyed by the Markdown and the targets of its links.
+* ``output``: each page as written to the site (theme templating done), zlib-compressed,
+  keyed by the page's state, the configuration and the navigation.
 
 The YAML under ``data/`` stays the only source of truth: deleting the cache changes nothing
 but the build time (a test checks that a warm build and a cold one give the same site byte
@@ -104,7 +106,7 @@ class BuildCache:
     """The cache database; ``BuildCache(None)`` is a cold build's: it starts empty, keeps
     only parsed files, in a temporary database, and is gone when the build ends."""
 
-    def __init__(self, folder: Path | None, *, name: str = "build.sqlite", tables: tuple[str, ...] = ("files", "pages", "html")):
+    def __init__(self, folder: Path | None, *, name: str = "build.sqlite", tables: tuple[str, ...] = ("files", "pages", "html", "output")):
         self.folder = Path(folder) if folder else None
         self.schema = schema_digest()
         self._used: dict[str, set[str]] = {table: set() for table in tables}

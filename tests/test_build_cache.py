@@ -3,6 +3,7 @@ site byte for byte as a cold build of the same data, and reuses what did not cha
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
@@ -64,10 +65,21 @@ def test_warm_build_after_a_new_day_equals_a_cold_build(tmp_path):
     # 2025's day pages did change (the corrected title): its bundle was indexed again ...
     after = {p.name: p.stat().st_mtime_ns for p in (cache / "pagefind").iterdir()}
     assert len(after) == 2 and not set(after) & {n for n in bundles if n.startswith("2025")}
-    # ... and with nothing changed, both years' bundles are reused as they are
+    # ... and with nothing changed, both years' bundles are reused as they are, and every
+    # page is written from its stored HTML: the same keys, no page templated again
+    pages = output_keys(cache)
+    assert len(pages) == sum(1 for path in cold if path.endswith(".html") and path != "404.html")  # 404: MkDocs apart
     build_site(settings, tmp_path / "again", cache_dir=cache)
     assert {p.name: p.stat().st_mtime_ns for p in (cache / "pagefind").iterdir()} == after
+    assert output_keys(cache) == pages
     assert tree(tmp_path / "again") == cold
+
+
+def output_keys(cache: Path) -> set[str]:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(cache / "build" / "build.sqlite")) as db:
+        return {key for (key,) in db.execute("SELECT key FROM output")}
 
 
 def test_fingerprints_follow_content_not_time(tmp_path):

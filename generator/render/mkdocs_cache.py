@@ -1,4 +1,4 @@
-"""MkDocs' Markdown -> HTML step, cached per page (used by docs/hooks.py).
+"""MkDocs' Markdown -> HTML step and its theme templating, cached per page (used by docs/hooks.py).
 
 MkDocs converts every page's Markdown on every build; most pages are the same as yesterday.
 ``install()`` wraps ``mkdocs.structure.pages.Page.render``: a page whose Markdown (after the
@@ -8,16 +8,26 @@ other pages' anchors, which MkDocs still validates) instead of running Python-Ma
 A link target's existence is part of the key, so a link that breaks is converted (and
 reported) again. Stored as JSON in the build cache (``generator.buildcache``).
 
+``install()`` also wraps ``mkdocs.commands.build._build_page`` (theme templating, then the
+write): a page whose own state (URL, title, HTML, table of contents, meta, edit and
+canonical URLs, neighbours), the site's configuration, the navigation and the theme's
+version are unchanged is written from the page HTML stored last time, zlib-compressed
+(the whole site is ~230 MB of HTML at five years), instead of rendering Material's templates.
+
 This module imports MkDocs; nothing else in ``generator.render`` does.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import posixpath
 import re
+import zlib
 
+from mkdocs import utils as mk_utils
+from mkdocs.commands import build as mk_build
 from mkdocs.structure import pages as mk_pages
 from mkdocs.structure.toc import get_toc
 
@@ -74,11 +84,16 @@ def _restore(page, stored: dict, files) -> bool:
 
 
 def install(salt: str) -> None:
-    """Wrap Page.render once per process; ``salt`` is the code/settings digest."""
+    """Wrap Page.render and _build_page once per process; ``salt`` is the code/settings digest."""
     global _installed
     if _installed:
         return
     _installed = True
+    _install_render(salt)
+    _install_build_page(salt)
+
+
+def _install_render(salt: str) -> None:
     original = mk_pages.Page.render
 
     def render(self, config, files):
@@ -101,3 +116,53 @@ def install(salt: str) -> None:
         cache.put("html", key, json.dumps(stored, ensure_ascii=False).encode("utf-8"))
 
     mk_pages.Page.render = render
+
+
+# What every page's HTML depends on besides the page itself: the configuration the theme reads.
+_CONFIG_KEYS = ("site_name", "site_url", "site_description", "site_author", "repo_url", "repo_name", "edit_uri",
+                "copyright", "extra", "extra_css", "extra_javascript", "theme", "use_directory_urls")
+
+
+def _site_state(config, nav) -> str:
+    """The configuration and the navigation, as every page's template sees them."""
+    theme = {name: config["theme"][name] for name in config["theme"]} if config["theme"] else {}
+    parts = [importlib.metadata.version("mkdocs"), importlib.metadata.version("mkdocs-material"), theme,
+             [(name, config.get(name)) for name in _CONFIG_KEYS if name != "theme"],
+             [(p.title, p.url) for p in nav.pages], [(i.title, getattr(i, "url", None)) for i in nav.items]]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _neighbour(page) -> tuple | None:
+    return (page.title, page.url) if page is not None else None
+
+
+def _page_key(site: str, page) -> str:
+    parts = [page.file.src_uri, page.url, page.title, page.content, _tokens(page.toc), sorted(page.meta.items(), key=str),
+             page.edit_url, page.canonical_url, page.is_homepage, _neighbour(page.previous_page), _neighbour(page.next_page),
+             _neighbour(page.parent)]
+    return site + ":" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _install_build_page(salt: str) -> None:
+    original = mk_build._build_page
+    states: dict[int, str] = {}  # id(nav) -> site state: computed once per build
+
+    def build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
+        if dirty or excluded:
+            return original(page, config, doc_files, nav, env, dirty, excluded)
+        cache = buildcache.session()
+        site = states.setdefault(id(nav), salt + ":" + _site_state(config, nav))
+        key = _page_key(site, page)
+        raw = cache.get("output", key)
+        if raw is not None:
+            mk_utils.write_file(zlib.decompress(raw), page.file.abs_dest_path)
+            return None
+        original(page, config, doc_files, nav, env, dirty, excluded)
+        try:
+            with open(page.file.abs_dest_path, "rb") as written:
+                cache.put("output", key, zlib.compress(written.read(), 1))
+        except FileNotFoundError:  # MkDocs skips a page whose output is empty: nothing to keep
+            pass
+        return None
+
+    mk_build._build_page = build_page
