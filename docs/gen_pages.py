@@ -55,7 +55,7 @@ for path, source_file in edit_paths(editions).items():
     mkdocs_gen_files.set_edit_path(path, "../" + source_file)
 # The search index's item records, for briefing build to hand to Pagefind after MkDocs.
 if os.environ.get(RECORDS_ENV):
-    write_records(records_of(index, source.items_of), os.environ[RECORDS_ENV])
+    write_records(records_of(index, source.items_of, cache=pages, version=source.version), os.environ[RECORDS_ENV])
 # The hand-written pages, in the site's language (docs/i18n/<page>.<language>.md).
 for name in ("about", "correcting"):
     page_source = f"i18n/{name}.{settings.language}.md"

@@ -143,6 +143,10 @@ class BuildCache:
             found.update(self.db.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk).fetchall())
         return found
 
+    def keep(self, table: str, key: str) -> None:
+        """Count an entry as used (not pruned at the end) without reading it."""
+        self._used[table].add(key)
+
     def put(self, table: str, key: str, value: bytes) -> None:
         self._used[table].add(key)
         if self.folder is None and table != "files":
@@ -226,6 +230,7 @@ class CachedArchive:
         self.item_paths = list(self.archive.item_files())
         self.edition_paths = self.archive.edition_files()
         self.prints = fingerprints(self.archive.root, [*self.item_paths, *self.edition_paths])
+        self._files_by_id: dict[str, tuple[Path, str | None]] = {}
 
     def _parse(self, path: Path, model):
         from .store import read_yaml
@@ -257,7 +262,7 @@ class CachedArchive:
             if raw is not None:
                 item_id, title, kind, categories, contribution, extract = json.loads(raw)
                 out[item_id] = ItemSummary(title, kind, tuple(categories), contribution, extract)
-                self.cache.get("files", self.cache.file_key("item", self.prints[path]))  # keep its item row
+                self.cache.keep("files", self.cache.file_key("item", self.prints[path]))  # its item row too
                 continue
             item = self._parse(path, Item)
             summary = ItemSummary.of(item)
@@ -271,8 +276,7 @@ class CachedArchive:
         """The edition's items that exist, read from the cache (the YAML when not cached)."""
         out = {}
         for item_id in edition.item_ids():
-            path = self.archive.item_file(item_id)
-            fp = self.prints.get(path)
+            path, fp = self._item_file(item_id)
             if fp is None:
                 continue
             key = self.cache.file_key("item", fp)
@@ -287,5 +291,14 @@ class CachedArchive:
         """A digest of the edition's file and its items' files (what a day page is made of)."""
         digest = hashlib.sha256(self.prints.get(self.archive.edition_file(edition.date), "").encode())
         for item_id in edition.item_ids():
-            digest.update(b"\0" + item_id.encode() + b"=" + self.prints.get(self.archive.item_file(item_id), "-").encode())
+            digest.update(b"\0" + item_id.encode() + b"=" + (self._item_file(item_id)[1] or "-").encode())
         return digest.hexdigest()
+
+    def _item_file(self, item_id: str) -> tuple[Path, str | None]:
+        """An item's file and its fingerprint (None: no such file); remembered, as every
+        day page, search record and version asks again for the same items."""
+        found = self._files_by_id.get(item_id)
+        if found is None:
+            path = self.archive.item_file(item_id)
+            found = self._files_by_id[item_id] = (path, self.prints.get(path))
+        return found

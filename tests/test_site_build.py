@@ -199,16 +199,19 @@ def _search_record(day: str, n: int):
 
 def test_a_year_over_the_bundle_cap_is_cut_into_runs_of_whole_months():
     """Pagefind's memory grows with a bundle's records: a year over the cap is cut, at month
-    boundaries, filled from January, so the next day changes only the year's last bundle."""
+    boundaries, filled from January; the newest month is a bundle of its own, so the next
+    day changes only that one."""
     from generator.render.build import bundle_parts
 
-    days = ["2025-01-05"] * 3 + ["2025-02-01"] * 2 + ["2025-03-09"] * 2 + ["2025-04-01"] * 4 + ["2026-01-02"] * 2
+    days = ["2025-01-05"] * 3 + ["2025-02-01"] * 2 + ["2025-03-09"] * 2 + ["2025-04-01"] * 4 + ["2025-05-02"] * 2
     records = [_search_record(day, n) for n, day in enumerate(days)]
     parts = bundle_parts(records, cap=5)
-    assert [(label, len(part)) for label, part in parts] == [("2026", 2), ("2025-04", 4), ("2025-03", 2), ("2025-01", 5)]
+    assert [(label, len(part)) for label, part in parts] == [("2025-05", 2), ("2025-04", 4), ("2025-03", 2), ("2025-01", 5)]
     assert [r.sort["date"][:7] for r in parts[-1][1]] == ["2025-01"] * 3 + ["2025-02"] * 2
-    grown = bundle_parts(records + [_search_record("2025-04-30", 99)], cap=5)
-    assert grown[2:] == parts[2:] and len(grown[1][1]) == 5  # only the year's last bundle changed
+    grown = bundle_parts(records + [_search_record("2025-05-30", 99)], cap=5)
+    assert grown[1:] == parts[1:] and len(grown[0][1]) == 3  # only the newest month's bundle changed
+    next_month = bundle_parts(records + [_search_record("2026-01-02", 99)], cap=5)
+    assert [label for label, _ in next_month] == ["2026", "2025-05", "2025-04", "2025-03", "2025-01"]  # April's run is full
     assert bundle_parts([], cap=5) == [("", [])]
 
 
@@ -217,7 +220,7 @@ def test_the_bundle_list_names_each_years_bundles_newest_first(tmp_path, monkeyp
     from generator.render import build
 
     days = ["2025-01-05", "2025-03-09", "2025-03-10", "2026-01-02"]
-    monkeypatch.setattr(build, "RECORDS_PER_BUNDLE", 2)
+    monkeypatch.setattr(build, "RECORDS_PER_BUNDLE", 2)  # 2025 in two; 2026, the newest month, alone
     names = build.build_search_index(tmp_path, sample_settings(), [_search_record(d, n) for n, d in enumerate(days)])
     assert names == ["pagefind", "pagefind-2025-03", "pagefind-2025-01"]
     listing = json.loads((tmp_path / "pagefind" / "bundles.json").read_text())

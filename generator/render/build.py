@@ -116,13 +116,13 @@ def build_search_index(
     from the MkDocs run (docs/gen_pages.py); without them the archive is loaded here. A year
     whose records exceed ``RECORDS_PER_BUNDLE`` is cut into runs of whole months
     (:func:`bundle_parts`), indexed one after the other, so memory is bounded by a bundle, not
-    by the archive. The newest bundle is ``pagefind/`` (the search page loads its UI); the
+    by the archive; the newest month is a bundle of its own. The newest bundle is ``pagefind/`` (the search page loads its UI); the
     others are ``pagefind-<year>/`` or, cut, ``pagefind-<year>-<first month>/``.
     ``pagefind/bundles.json`` lists ``[year, [bundle, ...]]`` newest first: the search page
     offers the years as checkboxes, searches the newest by default (what a query can download
     in 300 KB) and merges the bundles of the years ticked with ``mergeIndex``. With
-    ``cache_dir``, a bundle whose records are unchanged comes from there (only the current
-    year's last bundle changes from day to day). Returns the bundles written.
+    ``cache_dir``, a bundle whose records are unchanged comes from there (only the newest
+    month's changes from day to day). Returns the bundles written.
     """
     if records is None:
         from ..store import Archive
@@ -148,18 +148,23 @@ def build_search_index(
 
 
 def bundle_parts(records: list[SearchRecord], cap: int | None = None) -> list[tuple[str, list[SearchRecord]]]:
-    """``(label, records)`` per bundle, newest first: a year in one bundle (label ``2025``),
-    or cut into runs of whole months of at most ``cap`` records (labels ``2025-01``,
-    ``2025-05``, ...; a single month over the cap stays whole). Runs are filled from January,
-    so a new day changes only the year's last bundle."""
+    """``(label, records)`` per bundle, newest first.
+
+    A year is one bundle (label ``2025``) or, over ``cap`` records, runs of whole months of at
+    most ``cap`` records each, filled from January (labels ``2025-01``, ``2025-05``, ...; a
+    month over the cap stays whole). The archive's newest month is a bundle of its own: the
+    daily build indexes again only that month, and once a month the run it then joins.
+    """
     cap = cap or RECORDS_PER_BUNDLE
     by_month: dict[str, list[SearchRecord]] = {}
     for record in records:
         by_month.setdefault(record.sort["date"][:7], []).append(record)
+    newest = max(by_month, default="")
     years: dict[str, list[list[str]]] = {}
     for month in sorted(by_month):
         runs = years.setdefault(month[:4], [[]])
-        if runs[-1] and sum(len(by_month[m]) for m in runs[-1]) + len(by_month[month]) > cap:
+        size = sum(len(by_month[m]) for m in runs[-1])
+        if runs[-1] and (month == newest or size + len(by_month[month]) > cap):
             runs.append([])
         runs[-1].append(month)
     parts = []
@@ -190,11 +195,20 @@ def _index_part(target: Path, label: str, records: list[SearchRecord], language:
         _write_index(target, records, language)
         partial = stored.with_name(stored.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
-        shutil.copytree(target, partial)
+        shutil.copytree(target, partial, copy_function=_link_or_copy)
         partial.rename(stored)  # a killed build leaves no half bundle under a valid name
         return
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(stored, target)
+    shutil.copytree(stored, target, copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link where cache and site share a file system: a year's bundle is thousands of
+    small files (a fragment per record) and nothing writes to them once built."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def write_records(records: list[SearchRecord], path: Path | str) -> None:

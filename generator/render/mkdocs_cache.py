@@ -151,8 +151,9 @@ def _install_build_page(salt: str) -> None:
         if dirty or excluded:
             return original(page, config, doc_files, nav, env, dirty, excluded)
         cache = buildcache.session()
-        site = states.setdefault(id(nav), salt + ":" + _site_state(config, nav))
-        key = _page_key(site, page)
+        if id(nav) not in states:
+            states[id(nav)] = salt + ":" + _site_state(config, nav)
+        key = _page_key(states[id(nav)], page)
         raw = cache.get("output", key)
         if raw is not None:
             mk_utils.write_file(zlib.decompress(raw), page.file.abs_dest_path)

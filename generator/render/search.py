@@ -20,7 +20,9 @@ indexing whole day pages:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -76,11 +78,15 @@ def record_for(r: Cards, item: Item, day: dt.date) -> SearchRecord:
     )
 
 
-def records_of(index: SiteIndex, items_of: Callable[[Edition], Mapping[str, Item]]) -> list[SearchRecord]:
+def records_of(
+    index: SiteIndex, items_of: Callable[[Edition], Mapping[str, Item]], *, cache=None, version: Callable[[Edition], str] | None = None,
+) -> list[SearchRecord]:
     """One record per listed item, in order of first appearance (deterministic).
 
     ``items_of(edition)`` gives one edition's items (as ``pages.render_pages`` asks for them),
-    so the whole archive need not be in memory.
+    so the whole archive need not be in memory. With ``cache`` (a ``pages.PageCache``) and
+    ``version`` (a digest of an edition's files), a day's records are kept between builds
+    and its items are not read again while it is unchanged.
     """
     cards = Cards(index)
     out: list[SearchRecord] = []
@@ -88,8 +94,16 @@ def records_of(index: SiteIndex, items_of: Callable[[Edition], Mapping[str, Item
         firsts = sorted(i for i in dict.fromkeys(edition.item_ids()) if index.first_day.get(i) == edition.date)
         if not firsts:
             continue
+        key = cache.key(index.settings.language, "records", edition.date, firsts, version(edition)) if cache and version else None
+        stored = cache.get(key) if key else None
+        if stored is not None:
+            out += [SearchRecord(**record) for record in json.loads(stored)]
+            continue
         items = items_of(edition)
-        out += [record_for(cards, display_item(items[i]), edition.date) for i in firsts if i in items]
+        day = [record_for(cards, display_item(items[i]), edition.date) for i in firsts if i in items]
+        if key:
+            cache.put(key, json.dumps([dataclasses.asdict(r) for r in day], ensure_ascii=False))
+        out += day
     return out
 
 
