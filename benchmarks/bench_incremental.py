@@ -164,12 +164,12 @@ def section(result: dict) -> str:
     machine = result["machine"]
     lines += [
         f"`python benchmarks/bench_incremental.py`: the archive minus its last day is committed to a git repository and "
-        f"built with an empty cache (`.cache/briefing`: parsed archive, rendered pages, MkDocs' conversions, each year's "
-        f"Pagefind bundle, files found valid); then the last day's files are written back uncommitted, as `briefing run` "
+        f"built with an empty cache (`.cache/briefing`: parsed archive, rendered pages and search records, MkDocs' "
+        f"conversions, pages as written, Pagefind bundles, files found valid); then the last day's files are written back uncommitted, as `briefing run` "
         f"leaves them, and validated and built again with the cache (warm), and once more with `--no-cache` (cold). "
         f"Each figure is one run of the command in a child process. Measured {machine['date']} on {machine['cpus']} cores "
-        f"shared with other agents' test suites (1-minute load average before → after each size: {loads}); wall times are "
-        f"inflated by that load, CPU times less so. The 10-year row extends the line through the two sizes.",
+        f"(1-minute load average before → after each size: {loads}; above 1, other work shared the cores and wall times "
+        f"are inflated, CPU times less so). The 10-year row extends the line through the two sizes.",
         "",
         END,
     ]

@@ -13,9 +13,11 @@ CPU time, peak RSS (``os.wait4``). The archive must validate (exit 0).
   processes add);
 * ``editions pass alone``: validate()'s loop over the edition files, which runs in the
   parent after the items' workers have finished;
-* ``one-parse``: the least any validator must do: read each file, parse it once with the C
-  parser, ``model_validate`` it, and check the edition -> item references (line numbers
-  would be looked up only for files with a fault); on one process and on two.
+* ``one-parse``: the least any validator must do: read each file, parse it once with the
+  archive's parser (``store.parse_yaml``, yaml-rs), ``model_validate`` it, and check the
+  edition -> item references (line numbers would be looked up only for files with a fault);
+  on one process and on two; and once with libyaml + PyYAML (``CSafeLoader``), the parser
+  before yaml-rs, on one process.
 """
 
 from __future__ import annotations
@@ -49,16 +51,20 @@ faults = [f for p in paths for f in v._load(p, str(p), Edition)[1]]
 sys.exit(1 if faults else 0)
 """
 
-# The floor: one C parse + model_validate per file, cross-references checked, N processes.
+# The floor: one parse + model_validate per file, cross-references checked, N processes.
+PARSERS = {"yaml-rs": "parse_yaml(text)", "PyYAML": "yaml.load(text, Loader=yaml.CSafeLoader)"}
 _ONE_PARSE = r"""
 import sys, yaml
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from generator.models import Edition, Item
+from generator.store import parse_yaml
+def parse(text):
+    return {parse}
 def load(paths, model):
     out = []
     for path in paths:
-        obj = model.model_validate(yaml.load(Path(path).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
+        obj = model.model_validate(parse(Path(path).read_text(encoding="utf-8")))
         out.append(obj.id if model is Item else [e.item for s in obj.sections for e in s.entries])
     return out
 data = Path({data!r})
@@ -94,8 +100,9 @@ def run(days: int, *, floor: bool = False, progress=print) -> dict:
         variants = {}
         for name, code in (("validate, 1 worker", _ONE_WORKER.format(data=str(data))),
                            ("editions pass alone", _EDITIONS.format(data=str(data))),
-                           ("one-parse, 1 process", _ONE_PARSE.format(data=str(data), jobs=1)),
-                           ("one-parse, 2 processes", _ONE_PARSE.format(data=str(data), jobs=2))):
+                           ("one-parse, 1 process", _ONE_PARSE.format(data=str(data), jobs=1, parse=PARSERS["yaml-rs"])),
+                           ("one-parse, 2 processes", _ONE_PARSE.format(data=str(data), jobs=2, parse=PARSERS["yaml-rs"])),
+                           ("one-parse, PyYAML, 1 process", _ONE_PARSE.format(data=str(data), jobs=1, parse=PARSERS["PyYAML"]))):
             v = common.python_child(["-c", code], cwd=common.ROOT, env=common.clean_env()).check(name)
             variants[name] = {"wall": v.wall, "cpu": v.cpu, "max_rss": v.max_rss}
             progress(f"  {name}: {v.wall:.1f} s wall, {v.cpu:.1f} s CPU, peak {common.fmt_bytes(v.max_rss)}")
