@@ -63,9 +63,18 @@ def fingerprints(root: Path, paths: Iterable[Path]) -> dict[Path, str]:
             stat = path.stat()
             out[path] = f"s{stat.st_size}:{stat.st_mtime_ns}"
             continue
-        blob = blobs.get(path.relative_to(root).as_posix())
+        blob = blobs.get(relative(path, root))
         out[path] = "g" + blob if blob else "h" + hashlib.sha1(path.read_bytes()).hexdigest()
     return out
+
+
+def relative(path: Path, root: Path) -> str:
+    """``path.relative_to(root).as_posix()`` for a path found under ``root``, by string: the
+    pathlib version costs seconds over 40,000 files."""
+    text, base = os.fspath(path), os.fspath(root).rstrip(os.sep)
+    if not text.startswith(base + os.sep):
+        return Path(path).relative_to(root).as_posix()
+    return text[len(base) + 1:].replace(os.sep, "/")
 
 
 def _git_blobs(root: Path) -> dict[str, str] | None:

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from .ids import KIND_OF_PREFIX, item_path
 from .models import Edition, Item, Library
+from .buildcache import relative
 from .store import TMP_PREFIX, SafeLoader, YamlSyntaxError, parse_yaml
 
 
@@ -130,7 +131,7 @@ class _Known:
         self.cache = BuildCache(cache_dir, name="validate.sqlite", tables=("valid",))
         checks = hashlib.sha256(schema_digest().encode() + Path(__file__).read_bytes()).hexdigest()[:16]
         prints = fingerprints(data_dir, paths)
-        self.keys = {path: f"{checks}:{path.relative_to(data_dir).as_posix()}:{prints[path]}" for path in paths}
+        self.keys = {path: f"{checks}:{relative(path, data_dir)}:{prints[path]}" for path in paths}
         self.found = {k: json.loads(v) for k, v in self.cache.get_many("valid", self.keys.values()).items()}
 
     def get(self, path: Path):
@@ -186,7 +187,7 @@ def _checked_items(paths: list[Path], items_dir: Path, prefix: str, workers: int
     out = []
     for path in paths:
         if path not in checked:
-            out.append((prefix + "items/" + path.relative_to(items_dir).as_posix(), [], known.get(path), True))
+            out.append((prefix + "items/" + relative(path, items_dir), [], known.get(path), True))
             continue
         result = checked[path]
         if known is not None and result[3] and not result[1]:
@@ -203,7 +204,7 @@ def _checked_editions(paths: list[Path], data_dir: Path, prefix: str, workers: i
     out = []
     for path in paths:
         if path not in checked:
-            out.append((prefix + path.relative_to(data_dir).as_posix(), [], known.get(path)))
+            out.append((prefix + relative(path, data_dir), [], known.get(path)))
             continue
         shown, found, edition = checked[path]
         if known is not None and isinstance(edition, Edition) and not found and path.stem == edition.date.isoformat():
@@ -261,8 +262,11 @@ def _raw_id(path: Path, raw: Any) -> str:
 
 
 def _files(folder: Path) -> Iterator[Path]:
-    if folder.exists():
-        yield from sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(TMP_PREFIX) and p.name != ".gitkeep")
+    """Every file below ``folder``, sorted (os.walk: a stat less per file than Path.rglob + is_file)."""
+    found = []
+    for parent, _, names in os.walk(folder):
+        found += [os.path.join(parent, n) for n in names if not n.startswith(TMP_PREFIX) and n != ".gitkeep"]
+    yield from map(Path, sorted(found, key=lambda name: name.split(os.sep)))  # the order of sorted(Path)
 
 
 def _check_item(item: Item, path: Path, items_dir: Path, shown: str, source: _Source) -> list[Fault]:

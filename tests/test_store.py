@@ -11,6 +11,7 @@ from generator.store import Archive, atomic_write, parse_yaml, to_yaml
 
 HOSTILE = [
     "key: value", "# not a comment", "---", "...", "no", "yes", "off", "1e3", "0x1F", "007", "~", "null",
+    "2024-10-25", "2024-10-25T10:00:00Z", "12:30:00",
     "*alias", "&anchor", "!tag", "@at", "`tick`", "| pipe", "> fold", "[a, b]", "{a: b}", "'single'", '"double"',
     "trailing space ", " leading space", "tab\there", "line\nbreak", "ends with newline\n", "\r\ncrlf",
     "control \x07 bell \x1b esc", "rtl \u202e reversed", "zero\u200bwidth", "bom\ufeff", "<script>alert(1)</script>",
