@@ -315,16 +315,22 @@ def report(r: dict) -> str:
 
 def headline(r: dict) -> str:
     """README's block: the targets table and a pointer to the rest."""
+    import bench_incremental
+
     table, _ = targets_table(r)
     machine = next(iter(r["site"].values()))["machine"]
-    return "\n".join([
+    lines = [
         START,
-        f"Against the targets, measured {machine['date']} on {machine['cpus']} shared cores (wall times ±30 %); "
+        f"Against the targets, measured {machine['date']} on {machine['cpus']} cores (wall times ±30 % when shared); "
         "[PERFORMANCE.md](PERFORMANCE.md) has every figure, where the time goes, and how to re-run them.",
         "",
         table,
-        END,
-    ])
+    ]
+    saved = common.load_result("incremental")
+    if saved and bench_incremental.target_rows(saved):
+        lines += ["", f"The daily build with the cache (`benchmarks/bench_incremental.py`, {saved['machine']['date']}):", "",
+                  common.table(["figure", "measured", "target", "result"], bench_incremental.target_rows(saved))]
+    return "\n".join(lines + [END])
 
 
 def incremental_block() -> list[str]:
