@@ -56,7 +56,7 @@ def timed_run(command, *, cwd, env, what):
     return subprocess.CompletedProcess(command, m.returncode, m.stdout, m.stderr)
 if hasattr(build, "_run"):
     build._run = timed_run
-# The search index is written through Pagefind's service mode (a child per year), not
+# The search index is written through Pagefind's service mode (a child per bundle), not
 # _run: time it as one step (CPU: the service children's; peak memory is not separable).
 import resource
 _index = build.build_search_index
@@ -85,7 +85,7 @@ def build(data: Path, site: Path) -> dict:
     report = json.loads(m.stdout.strip().splitlines()[-1])
     steps = {s["what"]: s for s in report["steps"]}
     mk = steps.get("mkdocs build")
-    # Pagefind runs once per year ("pagefind (days/<year>/**/*.html)"): times add up, memory is the largest.
+    # Pagefind runs once per bundle: times add up, memory is the largest.
     runs = [s for what, s in steps.items() if what.startswith("pagefind")]
     pf = {"wall": sum(r["wall"] for r in runs), "cpu": sum(r["cpu"] for r in runs),
           "max_rss": max(r["max_rss"] for r in runs)} if runs else None

@@ -297,8 +297,8 @@ def report(r: dict) -> str:
         "",
         search_detail(r),
         "",
-        "Each result is an item (one Pagefind record per item card). The search page searches the newest year's bundle "
-        "unless the reader ticks more years, because Pagefind fetches the page list (metadata) and filter files of every "
+        "Each result is an item (one Pagefind record per item card). The search page searches the newest year's bundles "
+        "(the newest month's and, later in a year, the runs of months before it) unless the reader ticks more years, because Pagefind fetches the page list (metadata) and filter files of every "
         "bundle it merges, besides its fixed files (entry, JS, worker, wasm: ~150 KB), the index chunks holding the query's "
         "words and the fragments of the first results. The fixed files and fragments do not grow with the archive; "
         "the metadata and the index chunks grow with the number of items searched: " + search_growth(r) + ".",

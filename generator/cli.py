@@ -223,7 +223,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--cache-dir",
         default=".cache/briefing",
-        help="build cache: parsed archive, rendered pages, each year's search index (default: .cache/briefing; disposable)",
+        help="build cache: parsed archive, rendered pages, search bundles (default: .cache/briefing; disposable)",
     )
     build.add_argument("--no-cache", action="store_true", help="a cold build: use no cache and keep none (same site)")
     build.set_defaults(func=cmd_build)

@@ -230,7 +230,7 @@ def test_dark_mode_and_phone(browser, base_url, page):
 
 
 def test_search_offers_the_years_and_merges_those_ticked(page, base_url):
-    """Each year has its own Pagefind bundles (here two each); the newest year is searched by
+    """Each year has its own Pagefind bundles (here 2025 has two); the newest year is searched by
     default (what one query downloads stays bounded), and ticking an older year searches all
     of its bundles too, query kept."""
     hrefs = search(page, base_url, "latent reasoning")

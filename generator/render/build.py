@@ -8,8 +8,8 @@ anchors); ``build_site(..., check_links=True)`` does it after the build.
 
 ``cache_dir`` (``briefing build`` passes ``.cache/briefing`` unless ``--no-cache``) holds the
 build cache (``generator.buildcache``: parsed archive, rendered pages, MkDocs' conversions)
-and each year's Pagefind bundle, keyed by that year's search records: only a year whose
-items changed is indexed again. Everything there is disposable; without it the site is the same.
+and each Pagefind bundle, keyed by its search records: only a bundle whose items changed is
+indexed again (the newest month's, from day to day). Everything there is disposable; without it the site is the same.
 """
 
 from __future__ import annotations

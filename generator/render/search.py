@@ -9,7 +9,8 @@ indexing whole day pages:
 * ``meta``: its title (as shown on pages: TeX turned into Unicode), kind and date, keyed by
   the reader's-language labels Pagefind UI prints beside each result;
 * ``filters``: kind and categories, keyed and named in the reader's language, for the
-  search page's filter panel; the year is no filter but the choice of bundles, one a year.
+  search page's filter panel; the year is no filter but the choice of bundles (a year's
+  bundles, ``build.bundle_parts``).
   Pagefind writes filter files in a different byte order on every build;
   ``pagefind_bundle.sort_filters`` puts them in order, so builds stay byte-identical;
 * ``content``: what is about this item only: title, the commentary on what it contributes and
