@@ -201,6 +201,13 @@ def search_detail(r: dict) -> str:
             ["years searched"] + [f"“{q}”" for q in next(iter(scopes.values()))],
             [[scope] + [f"{common.fmt_bytes(v['bytes'])} in {v['requests']} requests" for v in by_query.values()]
              for scope, by_query in scopes.items()])
+        full = next((by_query for scope, by_query in scopes.items() if "full year" in scope), None)
+        if full:
+            worst = max(v["bytes"] for v in full.values())
+            table += ("\n\nThe default above is measured on an archive that ends in April. Later in a year the newest year "
+                      "is more bundles (runs of months of at most 3,000 records, for Pagefind's memory, and the newest month): "
+                      f"a full year of three bundles downloads up to {common.fmt_bytes(worst)} a query"
+                      + (", over the 300 KB target." if worst > TARGETS["search"] else "."))
     return table
 
 
