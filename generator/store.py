@@ -159,7 +159,7 @@ class Archive:
         return atomic_write(self.item_file(item.id), to_yaml(item))
 
     def item_files(self) -> Iterator[Path]:
-        yield from _yaml_files(self.items_dir)
+        yield from files_below(self.items_dir, ".yaml")
 
     def load_items(self) -> dict[str, Item]:
         with _no_gc():
@@ -218,19 +218,20 @@ class Archive:
         return atomic_write(self.edition_file(edition.date), to_yaml(edition))
 
     def edition_files(self) -> list[Path]:
-        return _yaml_files(self.briefings_dir)
+        return files_below(self.briefings_dir, ".yaml")
 
     def load_editions(self) -> list[Edition]:
         with _no_gc():
             return [Edition.model_validate(read_yaml(p)) for p in self.edition_files()]
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    """The YAML files below ``folder`` (none if it is missing), temp files left out, in the
-    order of ``sorted(Path)``; os.walk, as Path.rglob costs seconds over 40,000 files."""
+def files_below(folder: Path, suffix: str = "") -> list[Path]:
+    """The files below ``folder`` whose names end in ``suffix`` (none if it is missing), temp
+    files left out, in the order of ``sorted(Path)``; os.walk, as Path.rglob costs seconds
+    over 40,000 files."""
     found = []
     for parent, _, names in os.walk(folder):
-        found += [os.path.join(parent, n) for n in names if n.endswith(".yaml") and not n.startswith(TMP_PREFIX)]
+        found += [os.path.join(parent, n) for n in names if n.endswith(suffix) and not n.startswith(TMP_PREFIX)]
     return [Path(name) for name in sorted(found, key=lambda name: name.split(os.sep))]
 
 
@@ -286,10 +287,11 @@ def _syntax_error(text: str, message: str) -> YamlSyntaxError:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return YamlSyntaxError(str(getattr(exc, "problem", exc)), mark.line + 1 if mark else None)
-    line = re.search(r"at line (\d+)", message)
-    if line is None and node is not None:  # yaml-rs names a duplicate key but not its line
-        line = _duplicate_key_line(node)
-    return YamlSyntaxError(message.splitlines()[0], int(line.group(1)) if isinstance(line, re.Match) else line)
+    named = re.search(r"at line (\d+)", message)
+    if named:
+        return YamlSyntaxError(message.splitlines()[0], int(named.group(1)))
+    # yaml-rs names a duplicate key but not its line
+    return YamlSyntaxError(message.splitlines()[0], _duplicate_key_line(node) if node is not None else None)
 
 
 def _duplicate_key_line(node: yaml.Node) -> int | None:

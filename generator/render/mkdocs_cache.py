@@ -120,14 +120,14 @@ def _install_render(salt: str) -> None:
 
 # What every page's HTML depends on besides the page itself: the configuration the theme reads.
 _CONFIG_KEYS = ("site_name", "site_url", "site_description", "site_author", "repo_url", "repo_name", "edit_uri",
-                "copyright", "extra", "extra_css", "extra_javascript", "theme", "use_directory_urls")
+                "copyright", "extra", "extra_css", "extra_javascript", "use_directory_urls")
 
 
 def _site_state(config, nav) -> str:
     """The configuration and the navigation, as every page's template sees them."""
     theme = {name: config["theme"][name] for name in config["theme"]} if config["theme"] else {}
     parts = [importlib.metadata.version("mkdocs"), importlib.metadata.version("mkdocs-material"), theme,
-             [(name, config.get(name)) for name in _CONFIG_KEYS if name != "theme"],
+             [(name, config.get(name)) for name in _CONFIG_KEYS],
              [(p.title, p.url) for p in nav.pages], [(i.title, getattr(i, "url", None)) for i in nav.items]]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -145,15 +145,15 @@ def _page_key(site: str, page) -> str:
 
 def _install_build_page(salt: str) -> None:
     original = mk_build._build_page
-    states: dict[int, str] = {}  # id(nav) -> site state: computed once per build
+    state: list = [None, ""]  # the build's nav and its site state: computed once per build
 
     def build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
         if dirty or excluded:
             return original(page, config, doc_files, nav, env, dirty, excluded)
         cache = buildcache.session()
-        if id(nav) not in states:
-            states[id(nav)] = salt + ":" + _site_state(config, nav)
-        key = _page_key(states[id(nav)], page)
+        if state[0] is not nav:
+            state[:] = [nav, salt + ":" + _site_state(config, nav)]
+        key = _page_key(state[1], page)
         raw = cache.get("output", key)
         if raw is not None:
             mk_utils.write_file(zlib.decompress(raw), page.file.abs_dest_path)
