@@ -15,11 +15,11 @@ from xml.sax.saxutils import escape
 import mkdocs_gen_files
 
 from generator import buildcache, settings as settings_mod
-from generator.render.build import RECORDS_ENV, write_records
+from generator.render.build import SEARCH_PARTS_ENV, write_search_parts
 from generator.render.feeds import feeds_of
 from generator.render.index import SiteIndex
 from generator.render.pages import PageCache, edit_paths, render_pages
-from generator.render.search import records_of
+from generator.render.search import iter_records
 
 
 def feeds_sitemap(feed_paths: list[str], site_url: str) -> str:
@@ -45,6 +45,9 @@ def write(path: str, text: str) -> None:
         handle.write(text)
 
 
+# The search index's item records first: briefing build indexes them while MkDocs renders.
+if os.environ.get(SEARCH_PARTS_ENV):
+    write_search_parts(iter_records(index, source.items_of, cache=pages, version=source.version), os.environ[SEARCH_PARTS_ENV])
 for path, text in render_pages(index, source.items_of, cache=pages, version=source.version):
     write(path, text)
 feeds = feeds_of(index)
@@ -53,9 +56,6 @@ for path, text in feeds.items():
     write(path, text)
 for path, source_file in edit_paths(editions).items():
     mkdocs_gen_files.set_edit_path(path, "../" + source_file)
-# The search index's item records, for briefing build to hand to Pagefind after MkDocs.
-if os.environ.get(RECORDS_ENV):
-    write_records(records_of(index, source.items_of, cache=pages, version=source.version), os.environ[RECORDS_ENV])
 # The hand-written pages, in the site's language (docs/i18n/<page>.<language>.md).
 for name in ("about", "correcting"):
     page_source = f"i18n/{name}.{settings.language}.md"

@@ -55,5 +55,8 @@ def on_page_markdown(markdown, page, **kwargs):
     return text
 
 
-def on_page_content(html, page, **kwargs):
-    return rawhtml.restore(html, _stashed.pop(page.file.src_uri, []))
+def on_page_content(html, page, config, **kwargs):
+    blocks = _stashed.pop(page.file.src_uri, [])
+    html = rawhtml.restore(html, blocks)
+    mkdocs_cache.add_raw_headings(page, html, blocks, config)
+    return html

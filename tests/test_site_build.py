@@ -12,7 +12,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from generator.ids import anchor
 from generator.render.build import BuildError, build_site, run_link_check
+from generator.render.escape import one_line
+from generator.render.plain import display_item
 from site_data import HOSTILE_TITLE, sample_editions, sample_items, sample_settings, write_archive
 
 pytestmark = pytest.mark.slow
@@ -160,6 +163,50 @@ def test_hostile_strings_are_inert(site):
     assert html.escape("<script>alert('pwned')</script>", quote=False) in raw
 
 
+class _Toc(HTMLParser):
+    """The page's table of contents (Material's secondary nav): (anchor, title) in order,
+    and the headings of the article that carry a permalink."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.toc: list[list[str]] = []
+        self.headings: list[str] = []
+        self._depth = 0  # <nav> depth inside the secondary nav
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "nav" and (self._depth or "md-nav--secondary" in (attrs.get("class") or "")):
+            self._depth += 1
+        elif tag == "a" and self._depth and (attrs.get("href") or "").startswith("#"):
+            self.toc.append([attrs["href"][1:], ""])
+        elif tag == "a" and attrs.get("class") == "headerlink":
+            self.headings.append(attrs["href"][1:])
+
+    def handle_endtag(self, tag):
+        if tag == "nav" and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth and self.toc and not self.toc[-1][1].strip():
+            self.toc[-1][1] += data.strip()
+
+
+def test_day_page_contents_list_every_item_heading(site):
+    """Item headings are raw HTML blocks Markdown never sees (generator.render.rawhtml):
+    the table of contents still lists them, in page order, under their section, titled."""
+    items = sample_items()
+    for day in ("2026-03-31", "2026-04-03"):
+        page = _Toc()
+        page.feed(read(site, f"days/2026/{day}/index.html"))
+        assert [anchor for anchor, _ in page.toc] == page.headings[1:], day  # all but the page title
+        titles = dict(page.toc)
+        cards = [a for a in page.headings if a.startswith(("arxiv-", "github-", "hf-"))]
+        assert cards, day
+        for item in items.values():
+            if anchor(item.id) in cards:
+                assert titles[anchor(item.id)] == one_line(display_item(item).title), item.id
+
+
 @pytest.mark.parametrize("language", ["en"])
 def test_english_build(tmp_path, language):
     write_archive(tmp_path / "data")
@@ -214,6 +261,21 @@ def test_a_year_over_the_bundle_cap_is_cut_into_runs_of_whole_months():
     next_month = bundle_parts(records + [_search_record("2026-01-02", 99)], cap=5)
     assert [label for label, _ in next_month] == ["2026", "2025-05", "2025-04", "2025-03", "2025-01"]  # April's run is full
     assert bundle_parts([], cap=5) == [("", [])]
+
+
+def test_search_parts_written_a_month_at_a_time_read_back_as_the_bundles(tmp_path):
+    """docs/gen_pages.py streams the records to files (a month at a time); briefing build
+    reads them back bundle by bundle, cut as bundle_parts cuts the same records."""
+    from generator.render.build import BuildError, bundle_parts, read_search_parts, write_search_parts
+
+    days = ["2024-12-30", "2025-01-05", "2025-01-05", "2025-02-01", "2025-03-09", "2025-03-09", "2026-01-02"]
+    records = [_search_record(day, n) for n, day in enumerate(days)]
+    assert read_search_parts(tmp_path / "parts") is None  # nothing until the manifest is written
+    write_search_parts(iter(records), tmp_path / "parts")
+    parts = read_search_parts(tmp_path / "parts")
+    assert [(label, read()) for label, read in parts] == bundle_parts(records)
+    with pytest.raises(BuildError, match="2025-01 are not together"):
+        write_search_parts(records[1:2] + records[3:4] + records[2:3], tmp_path / "unordered")
 
 
 @pytest.mark.slow

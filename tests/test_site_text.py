@@ -28,7 +28,7 @@ from generator.store import Archive
 from test_render import mkdocs_markdown
 from site_data import REPO, SAMPLE_SITE, sample_editions, sample_items, sample_settings, write_archive
 
-CARD_RE = re.compile(r"^### .*\{#([a-z0-9-]+)\}$", re.MULTILINE)
+CARD_RE = re.compile(r'^<h3 id="([a-z0-9-]+)">', re.MULTILINE)  # an item card's heading
 
 
 def _cards(page: str) -> dict[str, str]:
@@ -178,7 +178,7 @@ def test_search_records_are_items_without_boilerplate(language, archive):
     boilerplate = [i.name for i in settings.profile.interests] + [labels(k) for k in ("why_it_matters", "relation", "contribution", "read_closely_reason")]
     for record in records:
         page, _, card = record.url.lstrip("/").partition("#")
-        assert "{#" + card + "}" in pages[page[:-1] + ".md"], record.url  # the item's card on its first day
+        assert f'<h3 id="{card}">' in pages[page[:-1] + ".md"], record.url  # the item's card on its first day
         assert record.meta["title"] and record.meta[kind] == labels("kind_" + items[by_anchor[card]].kind)
         assert not [b for b in boilerplate if b in record.content], (record.url, record.content)
 

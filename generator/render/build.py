@@ -1,8 +1,11 @@
-"""Building the site: MkDocs (strict) then Pagefind, as subprocesses.
+"""Building the site: MkDocs (strict) and, beside it, Pagefind, as subprocesses.
 
 ``build_site(settings, site_dir)`` is what ``briefing build`` calls. The MkDocs run reads the
 same settings: they are written to a temporary settings file (secrets left out) named by
 ``BRIEFING_CONFIG``, which ``docs/hooks.py`` and ``docs/gen_pages.py`` load.
+docs/gen_pages.py writes the search records (a file a bundle, ``write_search_parts``) before
+it renders any page; this process indexes them while MkDocs renders and writes the pages,
+so the two longest jobs of a build share the machine's cores instead of taking turns.
 ``run_link_check(site_dir)`` runs lychee offline over the built site (internal links and
 anchors); ``build_site(..., check_links=True)`` does it after the build.
 
@@ -17,13 +20,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib.metadata
+import itertools
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import Callable, Iterable
 
 from ..errors import BuildError
 from ..settings import Settings
@@ -31,7 +37,8 @@ from .pagefind_bundle import sort_filters
 from .pagefind_service import write_index
 from .search import SearchRecord, search_records
 
-RECORDS_ENV = "AI_BRIEFING_SEARCH_RECORDS"  # where docs/gen_pages.py writes the search records
+SEARCH_PARTS_ENV = "AI_BRIEFING_SEARCH_PARTS"  # the folder docs/gen_pages.py writes the search records to
+PARTS_MANIFEST = "parts.json"  # written last: the records' files are complete
 BANNER_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
@@ -51,12 +58,37 @@ def _settings_file(settings: Settings, folder: Path) -> Path:
     return path
 
 
-def _run(command: list[str], *, cwd: Path, env: dict[str, str], what: str) -> subprocess.CompletedProcess:
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-30:])
-        raise BuildError(f"{what} failed (exit {result.returncode}):\n{tail}")
-    return result
+def _failure(what: str, returncode: int, output: str) -> BuildError:
+    tail = "\n".join(output.strip().splitlines()[-30:])
+    return BuildError(f"{what} failed (exit {returncode}):\n{tail}")
+
+
+class _Background:
+    """A command running beside the caller, its output in a file (no pipe to fill up);
+    ``finish()`` waits for it and raises BuildError with its last lines if it failed. Leaving
+    the block any other way (an error here) stops it."""
+
+    def __init__(self, command: list[str], *, cwd: Path, env: dict[str, str], what: str) -> None:
+        self.command, self.cwd, self.env, self.what = command, cwd, env, what
+
+    def __enter__(self) -> "_Background":
+        self.output = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
+        self.process = subprocess.Popen(self.command, cwd=self.cwd, env=self.env, stdout=self.output, stderr=subprocess.STDOUT, text=True)
+        return self
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def finish(self) -> None:
+        if self.process.wait() != 0:
+            self.output.seek(0)
+            raise _failure(self.what, self.process.returncode, self.output.read())
+
+    def __exit__(self, *exc) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.output.close()
 
 
 def build_site(
@@ -79,7 +111,7 @@ def build_site(
     site_dir = Path(site_dir).resolve()
     cache = Path(cache_dir).resolve() if cache_dir else None
     with tempfile.TemporaryDirectory(prefix="briefing-build-") as tmp:
-        records_file = Path(tmp) / "search-records.json"  # docs/gen_pages.py writes them
+        parts_dir = Path(tmp) / "search-parts"  # docs/gen_pages.py writes the records there
         env = {**os.environ, **BANNER_ENV, "BRIEFING_CONFIG": str(_settings_file(settings, Path(tmp)))}
         # Settings already carry any BRIEFING_ overrides; don't let them apply twice.
         for name in list(env):
@@ -87,15 +119,18 @@ def build_site(
                 del env[name]
         env["BRIEFING_CACHE_DIR"] = str(cache / "build") if cache else ""
         if search:
-            env[RECORDS_ENV] = str(records_file)
-        _run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(site_dir)],
-            cwd=root,
-            env=env,
-            what="mkdocs build",
-        )
-        if search:
-            build_search_index(site_dir, settings, read_records(records_file), cache_dir=cache / "pagefind" if cache else None)
+            env[SEARCH_PARTS_ENV] = str(parts_dir)
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(site_dir)]
+        with _Background(command, cwd=root, env=env, what="mkdocs build") as mkdocs:
+            # MkDocs renders and writes the pages while Pagefind indexes the records beside it:
+            # docs/gen_pages.py hands them over before it renders a page (two cores, two jobs).
+            if search:
+                parts = _wait_for_parts(parts_dir, mkdocs)
+                if parts is not None:
+                    index_parts(site_dir, parts, settings.language, cache_dir=cache / "pagefind" if cache else None)
+            mkdocs.finish()
+        if search and parts is None:
+            raise BuildError("mkdocs build wrote no search records: is docs/gen_pages.py the gen-files script in mkdocs.yml?")
     if check_links:
         run_link_check(site_dir, root=root)
 
@@ -109,33 +144,40 @@ RECORDS_PER_BUNDLE = 3000
 def build_search_index(
     site_dir: Path, settings: Settings, records: list[SearchRecord] | None = None, *, cache_dir: Path | None = None,
 ) -> list[str]:
-    """Pagefind indexes of item records (``search.search_records``), a year's in one or more
-    bundles, merged in the browser.
+    """Pagefind indexes of item records (``search.search_records``; without ``records`` the
+    archive is loaded here), a year's in one or more bundles (:func:`bundle_parts`), merged in
+    the browser: :func:`index_parts` over records in memory. Returns the bundles written."""
+    if records is None:
+        from ..store import Archive
 
-    Each item is one search result (its card on the day it first appeared). ``records`` come
-    from the MkDocs run (docs/gen_pages.py); without them the archive is loaded here. A year
-    whose records exceed ``RECORDS_PER_BUNDLE`` is cut into runs of whole months
-    (:func:`bundle_parts`), indexed one after the other, so memory is bounded by a bundle, not
-    by the archive; the newest month is a bundle of its own. The newest bundle is ``pagefind/`` (the search page loads its UI); the
-    others are ``pagefind-<year>/`` or, cut, ``pagefind-<year>-<first month>/``.
+        archive = Archive(settings.data_dir)
+        records = search_records(archive.load_items(), archive.load_editions(), settings)
+    parts = [(label, (lambda part=part: part)) for label, part in bundle_parts(records)]
+    return index_parts(site_dir, parts, settings.language, cache_dir=cache_dir)
+
+
+def index_parts(
+    site_dir: Path, parts: list[tuple[str, Callable[[], list[SearchRecord]]]], language: str, *, cache_dir: Path | None = None,
+) -> list[str]:
+    """Pagefind over each bundle's records (``(label, records)``, newest first, as
+    :func:`bundle_parts` cuts them; records read when their bundle's turn comes).
+
+    Each item is one search result (its card on the day it first appeared). Bundles are
+    indexed one after the other, so memory is bounded by a bundle, not by the archive. The
+    newest bundle is ``pagefind/`` (the search page loads its UI); the others are
+    ``pagefind-<year>/`` or, cut, ``pagefind-<year>-<first month>/``.
     ``pagefind/bundles.json`` lists ``[year, [bundle, ...]]`` newest first: the search page
     offers the years as checkboxes, searches the newest by default (what a query can download
     in 300 KB) and merges the bundles of the years ticked with ``mergeIndex``. With
     ``cache_dir``, a bundle whose records are unchanged comes from there (only the newest
     month's changes from day to day). Returns the bundles written.
     """
-    if records is None:
-        from ..store import Archive
-
-        archive = Archive(settings.data_dir)
-        records = search_records(archive.load_items(), archive.load_editions(), settings)
-    parts = bundle_parts(records)
     names = ["pagefind" if i == 0 else f"pagefind-{label}" for i, (label, _) in enumerate(parts)]
     used: set[str] = set()
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
-    for name, (label, part) in zip(names, parts):
-        _index_part(site_dir / name, label, part, settings.language, cache_dir, used)
+    for name, (label, records) in zip(names, parts):
+        _index_part(site_dir / name, label, records(), language, cache_dir, used)
     if cache_dir is not None:  # drop bundles of records that are gone
         for stale in cache_dir.iterdir():
             if stale.name not in used:
@@ -147,8 +189,59 @@ def build_search_index(
     return names
 
 
+def write_search_parts(records: Iterable[SearchRecord], folder: Path | str) -> None:
+    """The records for ``briefing build``'s Pagefind step, oldest first, as they come: a file a
+    month, then the manifest of the bundles (:func:`bundle_months`) that says all are there.
+    Only one month's records are held at a time."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    for month, group in itertools.groupby(records, key=_month):
+        if month in counts:
+            raise BuildError(f"search records of {month} are not together: records must come oldest first")
+        rows = [dataclasses.asdict(r) for r in group]
+        counts[month] = len(rows)
+        (folder / f"{month}.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    manifest = [[label, months] for label, months in bundle_months(counts)]
+    partial = folder / (PARTS_MANIFEST + ".partial")
+    partial.write_text(json.dumps(manifest), encoding="utf-8")
+    partial.rename(folder / PARTS_MANIFEST)
+
+
+def read_search_parts(folder: Path) -> list[tuple[str, Callable[[], list[SearchRecord]]]] | None:
+    """The bundles :func:`write_search_parts` wrote (each read when called), None before its manifest."""
+    try:
+        manifest = json.loads((folder / PARTS_MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+    def reader(months: list[str]) -> Callable[[], list[SearchRecord]]:
+        return lambda: [SearchRecord(**r) for m in months for r in json.loads((folder / f"{m}.json").read_text(encoding="utf-8"))]
+
+    return [(label, reader(months)) for label, months in manifest]
+
+
+def _wait_for_parts(folder: Path, mkdocs: _Background, poll: float = 0.05):
+    """The search records once docs/gen_pages.py has written them, or None if MkDocs ended first."""
+    while (parts := read_search_parts(folder)) is None:
+        if not mkdocs.running():
+            return read_search_parts(folder)
+        time.sleep(poll)
+    return parts
+
+
 def bundle_parts(records: list[SearchRecord], cap: int | None = None) -> list[tuple[str, list[SearchRecord]]]:
-    """``(label, records)`` per bundle, newest first.
+    """``(label, records)`` per bundle, newest first (:func:`bundle_months`)."""
+    by_month: dict[str, list[SearchRecord]] = {}
+    for record in records:
+        by_month.setdefault(_month(record), []).append(record)
+    parts = [(label, [r for month in months for r in by_month[month]])
+             for label, months in bundle_months({m: len(rs) for m, rs in by_month.items()}, cap)]
+    return parts or [("", [])]
+
+
+def bundle_months(counts: dict[str, int], cap: int | None = None) -> list[tuple[str, list[str]]]:
+    """``(label, months)`` per bundle, newest first, from the records per month (``yyyy-mm``).
 
     A year is one bundle (label ``2025``) or, over ``cap`` records, runs of whole months of at
     most ``cap`` records each, filled from January (labels ``2025-01``, ``2025-05``, ...; a
@@ -156,24 +249,23 @@ def bundle_parts(records: list[SearchRecord], cap: int | None = None) -> list[tu
     daily build indexes again only that month, and once a month the run it then joins.
     """
     cap = cap or RECORDS_PER_BUNDLE
-    by_month: dict[str, list[SearchRecord]] = {}
-    for record in records:
-        by_month.setdefault(record.sort["date"][:7], []).append(record)
-    newest = max(by_month, default="")
+    newest = max(counts, default="")
     years: dict[str, list[list[str]]] = {}
-    for month in sorted(by_month):
+    for month in sorted(counts):
         runs = years.setdefault(month[:4], [[]])
-        size = sum(len(by_month[m]) for m in runs[-1])
-        if runs[-1] and (month == newest or size + len(by_month[month]) > cap):
+        size = sum(counts[m] for m in runs[-1])
+        if runs[-1] and (month == newest or size + counts[month] > cap):
             runs.append([])
         runs[-1].append(month)
     parts = []
     for year in sorted(years, reverse=True):
         runs = years[year]
-        for run in reversed(runs):
-            label = year if len(runs) == 1 else run[0]
-            parts.append((label, [r for month in run for r in by_month[month]]))
-    return parts or [("", [])]
+        parts += [(year if len(runs) == 1 else run[0], run) for run in reversed(runs)]
+    return parts
+
+
+def _month(record: SearchRecord) -> str:
+    return record.sort["date"][:7]
 
 
 def _records_digest(records: list[SearchRecord], language: str) -> str:
@@ -209,16 +301,6 @@ def _link_or_copy(source: str, target: str) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
-
-
-def write_records(records: list[SearchRecord], path: Path | str) -> None:
-    Path(path).write_text(json.dumps([dataclasses.asdict(r) for r in records], ensure_ascii=False), encoding="utf-8")
-
-
-def read_records(path: Path) -> list[SearchRecord] | None:
-    if not path.exists():
-        return None
-    return [SearchRecord(**r) for r in json.loads(path.read_text(encoding="utf-8"))]
 
 
 def _write_index(output: Path, records: list[SearchRecord], language: str) -> None:

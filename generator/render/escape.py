@@ -5,7 +5,8 @@ commentary built from them) goes through one of these before it reaches a page:
 
 * :func:`escape_md` for text placed in Markdown (headings, list items, link texts, table cells);
 * :func:`escape_html` for text placed inside a raw HTML block or an attribute (the templates'
-  autoescape calls it on every value, see ``templating``);
+  autoescape calls it on every value, see ``templating``); :func:`escape_text` for element
+  text that must read as Markdown would have written it (the ``text`` filter);
 * :func:`safe_url` for any URL taken from data: only ``http``/``https`` survive, and characters
   that could end a Markdown link destination or an HTML attribute are percent-encoded.
 """
@@ -63,6 +64,12 @@ def escape_md(text: object) -> str:
 def escape_html(text: object) -> str:
     """Plain text -> HTML text or attribute value (quotes escaped too), on one line."""
     return html.escape(one_line(text), quote=True)
+
+
+def escape_text(text: object) -> str:
+    """Plain text -> HTML element text on one line, quotes left as they are (as
+    Python-Markdown writes a heading's text; only attribute values need them escaped)."""
+    return html.escape(one_line(text), quote=False)
 
 
 def truncate(text: str, limit: int) -> str:

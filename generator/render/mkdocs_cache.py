@@ -29,9 +29,11 @@ import zlib
 from mkdocs import utils as mk_utils
 from mkdocs.commands import build as mk_build
 from mkdocs.structure import pages as mk_pages
+from markdown.extensions.toc import nest_toc_tokens
 from mkdocs.structure.toc import get_toc
 
 from .. import buildcache
+from . import rawhtml
 
 _LINK_RE = re.compile(r"\]\(([^)\s]+)\)")
 _installed = False
@@ -39,6 +41,30 @@ _installed = False
 
 def _tokens(items) -> list[dict]:
     return [{"level": a.level, "id": a.id, "name": a.title, "children": _tokens(a.children)} for a in items]
+
+
+def _flat_tokens(items, out: dict[str, dict]) -> dict[str, dict]:
+    for a in items:
+        out[a.id] = {"level": a.level, "id": a.id, "name": a.title}
+        _flat_tokens(a.children, out)
+    return out
+
+
+def _toc_depth(config) -> int:
+    depth = (config["mdx_configs"] or {}).get("toc", {}).get("toc_depth", 6)
+    return int(str(depth).rsplit("-", 1)[-1])
+
+
+def add_raw_headings(page, html: str, blocks: list[str], config) -> None:
+    """Put the raw heading blocks (``rawhtml.headings``) into the page's table of contents
+    and its anchors, where Markdown would have put them had it seen them."""
+    raw = rawhtml.headings(blocks)
+    if not raw:
+        return
+    page.present_anchor_ids = set(page.present_anchor_ids or ()) | set(raw)
+    depth = _toc_depth(config)
+    listed = {anchor: entry for anchor, entry in raw.items() if entry[0] <= depth}
+    page.toc = get_toc(nest_toc_tokens(rawhtml.toc_tokens(html, _flat_tokens(page.toc, {}), listed)))
 
 
 def _link_state(page, files) -> list:
@@ -90,6 +116,7 @@ def install(salt: str) -> None:
         return
     _installed = True
     _install_render(salt)
+    _install_populate_page()
     _install_build_page(salt)
 
 
@@ -143,11 +170,43 @@ def _page_key(site: str, page) -> str:
     return site + ":" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+# MkDocs converts every page before it writes any, holding each page's Markdown and HTML
+# until the end (at five years more than 200 MB); between the two steps a page keeps its HTML
+# compressed here and no Markdown.
+_PACKED: dict[str, bytes] = {}
+
+
+def _install_populate_page() -> None:
+    original = mk_build._populate_page
+
+    def populate_page(page, config, files, dirty=False):
+        original(page, config, files, dirty)
+        if page.content is not None:
+            _PACKED[page.file.src_uri] = zlib.compress(page.content.encode("utf-8"), 1)
+            # "": Page.title reads the title the conversion found, as it would with the Markdown
+            page.content, page.markdown = None, ""
+
+    mk_build._populate_page = populate_page
+
+
+def _unpack(page) -> None:
+    packed = _PACKED.pop(page.file.src_uri, None)
+    if packed is not None:
+        page.content = zlib.decompress(packed).decode("utf-8")
+
+
 def _install_build_page(salt: str) -> None:
     original = mk_build._build_page
     state: list = [None, ""]  # the build's nav and its site state: computed once per build
 
     def build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
+        _unpack(page)
+        try:
+            _build_or_reuse(page, config, doc_files, nav, env, dirty, excluded)
+        finally:
+            page.content = None
+
+    def _build_or_reuse(page, config, doc_files, nav, env, dirty, excluded):
         if dirty or excluded:
             return original(page, config, doc_files, nav, env, dirty, excluded)
         cache = buildcache.session()

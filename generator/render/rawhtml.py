@@ -9,12 +9,20 @@ The result is the same HTML Markdown would have produced (a test checks it).
 
 Only blocks this package emits qualify: one line, separated by blank lines, starting with
 one of ``BLOCK_TAGS``. Source text never contains a raw ``<`` (it is escaped), so no data
-can forge a block or a marker.
+can forge a block or a marker. Consecutive blocks share one marker (every marker still
+costs Markdown a paragraph).
+
+Day pages write their item headings as raw blocks too (Python-Markdown's inline and
+table-of-contents work over 40,000 linked headings was most of what remained of its time).
+Markdown does not see them, so :func:`toc_tokens` puts them back into the page's table of
+contents, in document order, as the toc extension would have listed them.
 """
 
 from __future__ import annotations
 
 import re
+
+from markdown.extensions.toc import strip_tags
 
 BLOCK_TAGS = ("<ul", "<ol", "<p", "<table", "<details", "<h3", "<div", "<noscript")
 _MARKER = "<!--briefing-raw:{}-->"
@@ -26,14 +34,22 @@ def _is_block(paragraph: str) -> bool:
 
 
 def stash(markdown: str) -> tuple[str, list[str]]:
-    """Replace each qualifying raw HTML block by a marker; return the text and the blocks."""
+    """Replace each run of qualifying raw HTML blocks by a marker; return the text and the
+    runs (each its blocks joined by a blank line, as Markdown would write them)."""
     blocks: list[str] = []
-    paragraphs = markdown.split("\n\n")
-    for i, paragraph in enumerate(paragraphs):
-        if _is_block(paragraph):
-            paragraphs[i] = _MARKER.format(len(blocks))
+    out: list[str] = []
+    in_run = False
+    for paragraph in markdown.split("\n\n"):
+        if not _is_block(paragraph):
+            out.append(paragraph)
+            in_run = False
+        elif in_run:
+            blocks[-1] += "\n\n" + paragraph
+        else:
+            out.append(_MARKER.format(len(blocks)))
             blocks.append(paragraph)
-    return "\n\n".join(paragraphs), blocks
+            in_run = True
+    return "\n\n".join(out), blocks
 
 
 def restore(html: str, blocks: list[str]) -> str:
@@ -41,3 +57,36 @@ def restore(html: str, blocks: list[str]) -> str:
     if not blocks:
         return html
     return _MARKER_RE.sub(lambda m: blocks[int(m.group(1))], html)
+
+
+# A heading block this package writes: <hN id="...">inner<a class="headerlink" ...>¶</a></hN>
+_HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>')
+_PERMALINK_RE = re.compile(r'<a class="headerlink" href="#[^"]*" title="[^"]*">[^<]*</a>$')
+
+
+def headings(blocks: list[str]) -> dict[str, tuple[int, str]]:
+    """{id: (level, name)} of the heading blocks among ``blocks`` that end in a permalink, as
+    the toc extension writes them (name as it gives it: the inner HTML without the permalink,
+    tags stripped). Other raw headings stay out of the table of contents, as before."""
+    found: dict[str, tuple[int, str]] = {}
+    for run in blocks:
+        for block in run.split("\n\n"):
+            match = _HEADING_RE.fullmatch(block)
+            if match and _PERMALINK_RE.search(match.group(3)):  # a heading written for the table of contents
+                level, anchor, inner = match.groups()
+                found[anchor] = (int(level), strip_tags(_PERMALINK_RE.sub("", inner)))
+    return found
+
+
+def toc_tokens(html: str, markdown_tokens: dict[str, dict], raw: dict[str, tuple[int, str]]) -> list[dict]:
+    """The page's headings in document order, flat (``level``, ``id``, ``name``): those
+    Markdown listed (``markdown_tokens`` by id) and the raw ones (``headings``)."""
+    tokens = []
+    for match in _HEADING_RE.finditer(html):
+        anchor = match.group(2)
+        if anchor in markdown_tokens:
+            tokens.append(dict(markdown_tokens[anchor]))
+        elif anchor in raw:
+            level, name = raw[anchor]
+            tokens.append({"level": level, "id": anchor, "name": name})
+    return tokens

@@ -25,7 +25,7 @@ import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 from ..ids import anchor
 from ..models import Edition, Item
@@ -82,7 +82,14 @@ def record_for(r: Cards, item: Item, day: dt.date) -> SearchRecord:
 def records_of(
     index: SiteIndex, items_of: Callable[[Edition], Mapping[str, Item]], *, cache=None, version: Callable[[Edition], str] | None = None,
 ) -> list[SearchRecord]:
-    """One record per listed item, in order of first appearance (deterministic).
+    """:func:`iter_records` as a list."""
+    return list(iter_records(index, items_of, cache=cache, version=version))
+
+
+def iter_records(
+    index: SiteIndex, items_of: Callable[[Edition], Mapping[str, Item]], *, cache=None, version: Callable[[Edition], str] | None = None,
+) -> Iterator[SearchRecord]:
+    """One record per listed item, in order of first appearance (deterministic), a day at a time.
 
     ``items_of(edition)`` gives one edition's items (as ``pages.render_pages`` asks for them),
     so the whole archive need not be in memory. With ``cache`` (a ``pages.PageCache``) and
@@ -90,7 +97,6 @@ def records_of(
     and its items are not read again while it is unchanged.
     """
     cards = Cards(index)
-    out: list[SearchRecord] = []
     for edition in index.editions:
         firsts = sorted(i for i in dict.fromkeys(edition.item_ids()) if index.first_day.get(i) == edition.date)
         if not firsts:
@@ -98,14 +104,13 @@ def records_of(
         key = cache.key(index.settings.language, "records", edition.date, firsts, version(edition)) if cache and version else None
         stored = cache.get(key) if key else None
         if stored is not None:
-            out += [SearchRecord(**record) for record in json.loads(stored)]
+            yield from (SearchRecord(**record) for record in json.loads(stored))
             continue
         items = items_of(edition)
         day = [record_for(cards, display_item(items[i]), edition.date) for i in firsts if i in items]
         if key:
             cache.put(key, json.dumps([dataclasses.asdict(r) for r in day], ensure_ascii=False))
-        out += day
-    return out
+        yield from day
 
 
 def search_records(items: Mapping[str, Item], editions: list[Edition], settings: Settings) -> list[SearchRecord]:

@@ -3,7 +3,8 @@
 Autoescape is on: every ``{{ value }}`` that is not already markup goes through
 ``escape_html`` (one line, ``& < > " '`` escaped), the same function the hostile-content
 tests check against, so a template cannot forget to escape. Other contexts have their own
-filter: ``md`` (text in Markdown: headings, link texts), ``json`` (front matter values),
+filter: ``md`` (text in Markdown: headings, link texts), ``text`` (element text written as
+Markdown writes it: ``& < >`` escaped, quotes kept), ``json`` (front matter values),
 ``part`` (a fixed label's fragment around a placeholder, edge spaces kept).
 
 Layout: ``*.md`` templates are Markdown pages, written line by line (block tags on their own
@@ -25,7 +26,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from ..text import collapse_whitespace
-from .escape import escape_html, escape_md, safe_url
+from .escape import escape_html, escape_md, escape_text, safe_url
 from .i18n import STRINGS, Labels
 
 _LAYOUT_RE = re.compile(r"\n[ \t]*")
@@ -67,6 +68,10 @@ def _finalize(value: object) -> Markup:
 
 def _md(value: object) -> Markup:
     return Markup(escape_md(value))
+
+
+def _text(value: object) -> Markup:
+    return Markup(escape_text(value))
 
 
 def _json(value: object) -> Markup:
@@ -125,7 +130,7 @@ def environment(language: str) -> Environment:
         comment_end_string="##}",
         auto_reload=False,
     )
-    env.filters.update(md=_md, json=_json, url=_url, part=_part, join=_join, e=_finalize, escape=_finalize)
+    env.filters.update(md=_md, text=_text, json=_json, url=_url, part=_part, join=_join, e=_finalize, escape=_finalize)
     env.globals.update(t=t, L=labels, colon=colon, semicolon=semicolon)
     return env
 
