@@ -263,19 +263,51 @@ def test_a_year_over_the_bundle_cap_is_cut_into_runs_of_whole_months():
     assert bundle_parts([], cap=5) == [("", [])]
 
 
-def test_search_parts_written_a_month_at_a_time_read_back_as_the_bundles(tmp_path):
-    """docs/gen_pages.py streams the records to files (a month at a time); briefing build
-    reads them back bundle by bundle, cut as bundle_parts cuts the same records."""
-    from generator.render.build import BuildError, bundle_parts, read_search_parts, write_search_parts
+def test_search_parts_are_announced_a_bundle_at_a_time_oldest_first(tmp_path):
+    """docs/gen_pages.py streams the records to files (a month at a time) and announces each
+    bundle once it is complete, so Pagefind can start before the last month is read; the
+    bundles are the ones bundle_parts cuts from the same records."""
+    from generator.render.build import BuildError, PARTS_MANIFEST, bundle_months, bundle_parts, write_search_parts
 
-    days = ["2024-12-30", "2025-01-05", "2025-01-05", "2025-02-01", "2025-03-09", "2025-03-09", "2026-01-02"]
+    days = ["2024-12-30", "2025-01-05", "2025-01-05", "2025-02-01", "2025-03-09", "2025-03-09", "2025-04-01", "2026-01-02", "2026-02-02"]
     records = [_search_record(day, n) for n, day in enumerate(days)]
-    assert read_search_parts(tmp_path / "parts") is None  # nothing until the manifest is written
-    write_search_parts(iter(records), tmp_path / "parts")
-    parts = read_search_parts(tmp_path / "parts")
-    assert [(label, read()) for label, read in parts] == bundle_parts(records)
+    written = []
+    folder = tmp_path / "parts"
+
+    def spy():  # what the folder holds each time the writer asks for the next record
+        for record in records:
+            written.append(sorted(p.name for p in folder.glob("run-*.json")) if folder.exists() else [])
+            yield record
+
+    write_search_parts(spy(), folder, cap=3)
+    runs = [json.loads(p.read_text()) for p in sorted(folder.glob("run-*.json"))]
+    assert runs == [["2024-12"], ["2025-01", "2025-02"], ["2025-03", "2025-04"], ["2026-01"], ["2026-02"]]
+    counts = {m: sum(d.startswith(m) for d in days) for m in {d[:7] for d in days}}
+    assert sorted(runs) == sorted(months for _, months in bundle_months(counts, 3))
+    assert written[2] == ["run-000.json"]  # 2024 announced as soon as 2025 began
+    manifest = json.loads((folder / PARTS_MANIFEST).read_text())
+    assert [label for label, _ in manifest] == [label for label, _ in bundle_parts(records, cap=3)]
     with pytest.raises(BuildError, match="2025-01 are not together"):
         write_search_parts(records[1:2] + records[3:4] + records[2:3], tmp_path / "unordered")
+
+
+@pytest.mark.slow
+def test_streamed_bundles_are_the_bundles_of_the_same_records(tmp_path, monkeypatch):
+    from generator.render import build
+
+    days = ["2025-01-05", "2025-03-09", "2025-03-10", "2026-01-02"]
+    records = [_search_record(d, n) for n, d in enumerate(days)]
+    monkeypatch.setattr(build, "RECORDS_PER_BUNDLE", 2)
+    in_memory = build.build_search_index(tmp_path / "a", sample_settings(), records)
+    build.write_search_parts(iter(records), tmp_path / "parts")
+    streamed = build.index_streamed_parts(tmp_path / "parts", tmp_path / "b", "zh", lambda: False)
+    assert streamed == in_memory == ["pagefind", "pagefind-2025-03", "pagefind-2025-01"]
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    assert build.index_streamed_parts(tmp_path / "nothing", tmp_path / "c", "zh", lambda: False) is None
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.slow

@@ -125,9 +125,8 @@ def build_site(
             # MkDocs renders and writes the pages while Pagefind indexes the records beside it:
             # docs/gen_pages.py hands them over before it renders a page (two cores, two jobs).
             if search:
-                parts = _wait_for_parts(parts_dir, mkdocs)
-                if parts is not None:
-                    index_parts(site_dir, parts, settings.language, cache_dir=cache / "pagefind" if cache else None)
+                parts = index_streamed_parts(parts_dir, site_dir, settings.language, mkdocs.running,
+                                             cache_dir=cache / "pagefind" if cache else None)
             mkdocs.finish()
         if search and parts is None:
             raise BuildError("mkdocs build wrote no search records: is docs/gen_pages.py the gen-files script in mkdocs.yml?")
@@ -152,82 +151,133 @@ def build_search_index(
 
         archive = Archive(settings.data_dir)
         records = search_records(archive.load_items(), archive.load_editions(), settings)
-    parts = [(label, (lambda part=part: part)) for label, part in bundle_parts(records)]
-    return index_parts(site_dir, parts, settings.language, cache_dir=cache_dir)
+    return index_parts(site_dir, bundle_parts(records), settings.language, cache_dir=cache_dir)
 
 
 def index_parts(
-    site_dir: Path, parts: list[tuple[str, Callable[[], list[SearchRecord]]]], language: str, *, cache_dir: Path | None = None,
+    site_dir: Path, parts: list[tuple[str, list[SearchRecord]]], language: str, *, cache_dir: Path | None = None,
 ) -> list[str]:
     """Pagefind over each bundle's records (``(label, records)``, newest first, as
-    :func:`bundle_parts` cuts them; records read when their bundle's turn comes).
-
-    Each item is one search result (its card on the day it first appeared). Bundles are
-    indexed one after the other, so memory is bounded by a bundle, not by the archive. The
-    newest bundle is ``pagefind/`` (the search page loads its UI); the others are
-    ``pagefind-<year>/`` or, cut, ``pagefind-<year>-<first month>/``.
-    ``pagefind/bundles.json`` lists ``[year, [bundle, ...]]`` newest first: the search page
-    offers the years as checkboxes, searches the newest by default (what a query can download
-    in 300 KB) and merges the bundles of the years ticked with ``mergeIndex``. With
-    ``cache_dir``, a bundle whose records are unchanged comes from there (only the newest
-    month's changes from day to day). Returns the bundles written.
-    """
-    names = ["pagefind" if i == 0 else f"pagefind-{label}" for i, (label, _) in enumerate(parts)]
+    :func:`bundle_parts` cuts them), one bundle after the other; see :func:`_publish`."""
     used: set[str] = set()
-    if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-    for name, (label, records) in zip(names, parts):
-        _index_part(site_dir / name, label, records(), language, cache_dir, used)
+    for number, (_, records) in enumerate(parts):
+        first = _month(records[0]) if records else "none"
+        _index_part(_part_folder(site_dir, number), first, records, language, cache_dir, used)
+    return _publish(site_dir, [label for label, _ in parts], list(range(len(parts))), cache_dir, used)
+
+
+def _part_folder(site_dir: Path, number: int) -> Path:
+    return site_dir / f".pagefind-part-{number:03d}"
+
+
+def _publish(site_dir: Path, labels: list[str], numbers: list[int], cache_dir: Path | None, used: set[str]) -> list[str]:
+    """Name the indexed bundles (``numbers[i]`` is the folder of ``labels[i]``, newest first).
+
+    Each item is one search result (its card on the day it first appeared); memory is
+    bounded by a bundle, not by the archive. The newest bundle is ``pagefind/`` (the search
+    page loads its UI); the others are ``pagefind-<year>/`` or, cut, ``pagefind-<year>-<first
+    month>/``. ``pagefind/bundles.json`` lists ``[year, [bundle, ...]]`` newest first: the
+    search page offers the years as checkboxes, searches the newest by default and merges the
+    bundles of the years ticked with ``mergeIndex``. With ``cache_dir``, a bundle whose records
+    are unchanged came from there (only the newest month's changes from day to day); the
+    cache's other bundles are dropped. Returns the bundles' names.
+    """
+    names = ["pagefind" if i == 0 else f"pagefind-{label}" for i, label in enumerate(labels)]
+    for name, number in zip(names, numbers):
+        shutil.rmtree(site_dir / name, ignore_errors=True)
+        _part_folder(site_dir, number).rename(site_dir / name)
     if cache_dir is not None:  # drop bundles of records that are gone
         for stale in cache_dir.iterdir():
             if stale.name not in used:
                 shutil.rmtree(stale, ignore_errors=True)
     listing: dict[str, list[str]] = {}
-    for name, (label, _) in zip(names, parts):
+    for name, label in zip(names, labels):
         listing.setdefault(label[:4], []).append(name)
     (site_dir / "pagefind" / "bundles.json").write_text(json.dumps(list(map(list, listing.items()))) + "\n", encoding="utf-8")
     return names
 
 
-def write_search_parts(records: Iterable[SearchRecord], folder: Path | str) -> None:
-    """The records for ``briefing build``'s Pagefind step, oldest first, as they come: a file a
-    month, then the manifest of the bundles (:func:`bundle_months`) that says all are there.
-    Only one month's records are held at a time."""
+def write_search_parts(records: Iterable[SearchRecord], folder: Path | str, cap: int | None = None) -> None:
+    """The records for ``briefing build``'s Pagefind step, oldest first, as they come.
+
+    A file a month; each bundle (a run of months, :func:`bundle_months`) is announced in
+    ``run-<n>.json`` as soon as it is complete, so Pagefind starts on the oldest while the
+    newest are still being read; the manifest of all bundles, labelled, comes last. Only one
+    month's records are held at a time.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    cap = cap or RECORDS_PER_BUNDLE
     counts: dict[str, int] = {}
+    runs: list[list[str]] = []
+    run: list[str] = []
     for month, group in itertools.groupby(records, key=_month):
         if month in counts:
             raise BuildError(f"search records of {month} are not together: records must come oldest first")
+        if run and month[:4] != run[0][:4]:  # a new year: the last one's bundles are complete
+            _announce(folder, runs, run)
+            run = []
         rows = [dataclasses.asdict(r) for r in group]
         counts[month] = len(rows)
         (folder / f"{month}.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-    manifest = [[label, months] for label, months in bundle_months(counts)]
-    partial = folder / (PARTS_MANIFEST + ".partial")
-    partial.write_text(json.dumps(manifest), encoding="utf-8")
-    partial.rename(folder / PARTS_MANIFEST)
+        if run and sum(counts[m] for m in run) + len(rows) > cap:
+            _announce(folder, runs, run)
+            run = []
+        run.append(month)
+    if run[:-1]:  # the newest month is a bundle of its own
+        _announce(folder, runs, run[:-1])
+    if run:
+        _announce(folder, runs, run[-1:])
+    manifest = bundle_months(counts, cap)
+    assert sorted(runs) == sorted(months for _, months in manifest), "bundle_months and the stream disagree"
+    _write_atomic(folder / PARTS_MANIFEST, json.dumps(manifest))
 
 
-def read_search_parts(folder: Path) -> list[tuple[str, Callable[[], list[SearchRecord]]]] | None:
-    """The bundles :func:`write_search_parts` wrote (each read when called), None before its manifest."""
-    try:
-        manifest = json.loads((folder / PARTS_MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-
-    def reader(months: list[str]) -> Callable[[], list[SearchRecord]]:
-        return lambda: [SearchRecord(**r) for m in months for r in json.loads((folder / f"{m}.json").read_text(encoding="utf-8"))]
-
-    return [(label, reader(months)) for label, months in manifest]
+def _announce(folder: Path, runs: list[list[str]], months: list[str]) -> None:
+    _write_atomic(folder / f"run-{len(runs):03d}.json", json.dumps(months))
+    runs.append(months)
 
 
-def _wait_for_parts(folder: Path, mkdocs: _Background, poll: float = 0.05):
-    """The search records once docs/gen_pages.py has written them, or None if MkDocs ended first."""
-    while (parts := read_search_parts(folder)) is None:
-        if not mkdocs.running():
-            return read_search_parts(folder)
+def _write_atomic(path: Path, text: str) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.rename(path)  # the reader polls: it sees the whole file or none
+
+
+def _read_months(folder: Path, months: list[str]) -> list[SearchRecord]:
+    return [SearchRecord(**r) for m in months for r in json.loads((folder / f"{m}.json").read_text(encoding="utf-8"))]
+
+
+def index_streamed_parts(
+    folder: Path, site_dir: Path, language: str, writing: Callable[[], bool], *, cache_dir: Path | None = None, poll: float = 0.05,
+) -> list[str] | None:
+    """Index each bundle :func:`write_search_parts` announces in ``folder`` as it comes
+    (while ``writing()`` says the writer still runs), then name them from its manifest.
+    None if the writer ended without a manifest. Returns the bundles' names."""
+    used: set[str] = set()
+    done: dict[tuple[str, ...], int] = {}
+    manifest_path = folder / PARTS_MANIFEST
+    while True:
+        announced = folder / f"run-{len(done):03d}.json"
+        if announced.exists():
+            months = json.loads(announced.read_text(encoding="utf-8"))
+            _index_part(_part_folder(site_dir, len(done)), months[0], _read_months(folder, months), language, cache_dir, used)
+            done[tuple(months)] = len(done)
+            continue
+        if manifest_path.exists():
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            if len(manifest) == len(done):
+                break
+        elif not writing():
+            if not (announced.exists() or manifest_path.exists()):  # it may have just written them
+                return None
+            continue
         time.sleep(poll)
-    return parts
+    if not manifest:  # no records at all: an empty bundle, so the search page still loads
+        manifest = [["", []]]
+        _index_part(_part_folder(site_dir, 0), "none", [], language, cache_dir, used)
+        done[()] = 0
+    return _publish(site_dir, [label for label, _ in manifest], [done[tuple(months)] for _, months in manifest], cache_dir, used)
 
 
 def bundle_parts(records: list[SearchRecord], cap: int | None = None) -> list[tuple[str, list[SearchRecord]]]:
@@ -276,12 +326,13 @@ def _records_digest(records: list[SearchRecord], language: str) -> str:
     return digest.hexdigest()[:24]
 
 
-def _index_part(target: Path, label: str, records: list[SearchRecord], language: str, cache_dir: Path | None, used: set[str]) -> None:
-    """Pagefind over one bundle's records into ``target``, or that bundle from the cache."""
+def _index_part(target: Path, first_month: str, records: list[SearchRecord], language: str, cache_dir: Path | None, used: set[str]) -> None:
+    """Pagefind over one bundle's records into ``target``, or that bundle from the cache
+    (where it is kept under its first month and a digest of its records)."""
     if cache_dir is None:
         _write_index(target, records, language)
         return
-    stored = cache_dir / f"{label or 'none'}-{_records_digest(records, language)}"
+    stored = cache_dir / f"{first_month}-{_records_digest(records, language)}"
     used.add(stored.name)
     if not stored.is_dir():
         _write_index(target, records, language)
