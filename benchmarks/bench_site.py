@@ -9,8 +9,9 @@ Archives come from make_archive.py and are cached (``$BENCH_CACHE``, default
 /tmp/briefing-bench); so are the built sites, for ``--reuse-site``.
 
 The build is the project's own ``generator.render.build.build_site`` run in a child
-process; its ``_run`` (which starts ``mkdocs build --strict`` and then Pagefind) is wrapped so
-each step is timed and its peak RSS read from ``os.wait4`` separately.
+process: ``mkdocs build --strict`` and, beside it, Pagefind over each search bundle as
+docs/gen_pages.py hands them over; each of the two is timed (they overlap), and the peak
+memory is the whole process tree's (``common.measure``).
 
 Search: the site is served on loopback (plain static server, no compression) and the query
 is typed into the search page in headless Chromium (Playwright, /usr/bin/chromium); every
@@ -40,35 +41,37 @@ SIZES = (30, 365, 1825)
 QUERIES = ("latent reasoning", "长上下文")
 CHROMIUM = "/usr/bin/chromium"
 
-# Runs in the child: the real build_site, with each subprocess it starts measured.
+# Runs in the child: the real build_site, with its two overlapping jobs timed: the MkDocs
+# process (start to finish) and the Pagefind indexing beside it (first bundle to last).
 _CHILD = r"""
-import json, subprocess, sys, time
+import json, resource, sys, time
 sys.path.insert(0, {bench!r})
 import common
 from generator.render import build
-steps = []
-def timed_run(command, *, cwd, env, what):
-    m = common.measure(command, cwd=cwd, env=env)
-    steps.append({{"what": what, "wall": m.wall, "cpu": m.cpu, "max_rss": m.max_rss}})
-    if m.returncode != 0:
-        tail = "\n".join((m.stderr or m.stdout).strip().splitlines()[-30:])
-        raise build.BuildError(f"{{what}} failed (exit {{m.returncode}}):\n{{tail}}")
-    return subprocess.CompletedProcess(command, m.returncode, m.stdout, m.stderr)
-if hasattr(build, "_run"):
-    build._run = timed_run
-# The search index is written through Pagefind's service mode (a child per bundle), not
-# _run: time it as one step (CPU: the service children's; peak memory is not separable).
-import resource
-_index = build.build_search_index
-def timed_index(*args, **kwargs):
-    wall, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+steps = {{}}
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+_enter, _finish, _index, _part = build._Background.__enter__, build._Background.finish, build.index_streamed_parts, build._index_part
+def enter(self):
+    steps["start"] = time.perf_counter()
+    return _enter(self)
+def finish(self):
+    try:
+        return _finish(self)
+    finally:  # MkDocs is reaped here, after the Pagefind services
+        steps["mkdocs_wall"] = time.perf_counter() - steps["start"]
+        steps["mkdocs_cpu"] = children_cpu() - steps.get("pagefind_cpu", 0)
+def index(*args, **kwargs):
     try:
         return _index(*args, **kwargs)
     finally:
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        steps.append({{"what": "pagefind (item records)", "wall": time.perf_counter() - wall,
-                      "cpu": after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime, "max_rss": 0}})
-build.build_search_index = timed_index
+        steps["pagefind_cpu"] = children_cpu()  # the services, each reaped when its bundle is done
+        steps["pagefind_end"] = time.perf_counter() - steps["start"]
+def part(*args, **kwargs):
+    steps.setdefault("pagefind_first", time.perf_counter() - steps["start"])
+    return _part(*args, **kwargs)
+build._Background.__enter__, build._Background.finish, build.index_streamed_parts, build._index_part = enter, finish, index, part
 settings = common.briefing_settings({data!r})
 start = time.perf_counter()
 build.build_site(settings, {site!r})
@@ -77,28 +80,24 @@ print(json.dumps({{"total": time.perf_counter() - start, "steps": steps}}))
 
 
 def build(data: Path, site: Path) -> dict:
-    """Build ``data`` into ``site``; timings and peak memory per step."""
+    """Build ``data`` into ``site``: the whole build's time, CPU and peak memory (the process
+    tree's, MkDocs and Pagefind together), and each of the two jobs' time and CPU."""
     if site.exists():
         shutil.rmtree(site)
     code = _CHILD.format(bench=str(common.BENCH_DIR), data=str(data), site=str(site))
     m = common.python_child(["-c", code], cwd=common.ROOT, env=common.clean_env()).check("build_site")
-    report = json.loads(m.stdout.strip().splitlines()[-1])
-    steps = {s["what"]: s for s in report["steps"]}
-    mk = steps.get("mkdocs build")
-    # Pagefind runs once per bundle: times add up, memory is the largest.
-    runs = [s for what, s in steps.items() if what.startswith("pagefind")]
-    pf = {"wall": sum(r["wall"] for r in runs), "cpu": sum(r["cpu"] for r in runs),
-          "max_rss": max(r["max_rss"] for r in runs)} if runs else None
+    steps = json.loads(m.stdout.strip().splitlines()[-1])["steps"]
     return {
         "build_wall": m.wall,
         "build_cpu": m.cpu,
-        "build_max_rss": m.max_rss,  # the child and everything it started
-        "mkdocs_wall": mk and mk["wall"],
-        "mkdocs_cpu": mk and mk["cpu"],
-        "pagefind_cpu": pf and pf["cpu"],
-        "mkdocs_max_rss": mk and mk["max_rss"],
-        "pagefind_wall": pf and pf["wall"],
-        "pagefind_max_rss": pf and pf["max_rss"],
+        "build_max_rss": m.max_rss,  # the child and everything it started, side by side
+        "mkdocs_wall": steps.get("mkdocs_wall"),
+        "mkdocs_cpu": steps.get("mkdocs_cpu"),
+        "pagefind_cpu": steps.get("pagefind_cpu"),
+        "pagefind_start": steps.get("pagefind_first"),
+        "pagefind_wall": steps["pagefind_end"] - steps["pagefind_first"] if "pagefind_first" in steps else None,
+        "mkdocs_max_rss": None,  # the two run side by side: only the tree's peak is meaningful
+        "pagefind_max_rss": None,
     }
 
 

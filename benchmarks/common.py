@@ -4,7 +4,10 @@
 Every figure is measured in a separate child process, so one measurement's memory never
 inflates the next: ``measure()`` starts the command from a small trampoline process that
 reaps it with ``os.wait4``, whose ``ru_maxrss`` is the largest resident set of that child and
-of any descendant it waited for.
+of any descendant it waited for. Processes that run side by side (a build's MkDocs and
+Pagefind) add up, which no single ``ru_maxrss`` shows: the trampoline also samples, every
+250 ms, the summed proportional set size (PSS) of the whole process tree; the peak reported
+is the larger of the two.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ def results_dir() -> Path:
 @dataclass
 class Measured:
     wall: float  # seconds
-    max_rss: int  # bytes, largest resident set of the child or any descendant it reaped
+    max_rss: int  # bytes: the larger of the largest process's peak RSS and the tree's sampled peak PSS
     returncode: int
     stdout: str
     stderr: str
@@ -64,14 +67,42 @@ class Measured:
 # process (a benchmark driver holding results, a browser driver) would report the driver's
 # size. The trampoline is a fresh, small interpreter; its child inherits only that.
 _TRAMPOLINE = r"""
-import json, os, subprocess, sys, time
+import json, os, subprocess, sys, threading, time
+def tree_pss(root):
+    # the summed proportional set size of root and its descendants (shared pages split, so
+    # processes running side by side, or forked, are counted once)
+    children = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(name))
+            except OSError:
+                pass
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:")) * 1024
+        except (OSError, StopIteration):
+            pass
+        todo += children.get(pid, [])
+    return total
 start = time.perf_counter()
 process = subprocess.Popen(sys.argv[2:])
+peak = [0]
+def sample():
+    while process.poll() is None:
+        peak[0] = max(peak[0], tree_pss(process.pid))
+        time.sleep(0.25)  # reading smaps costs CPU; a bundle's peak lasts seconds
+if os.path.exists("/proc/self/smaps_rollup"):
+    threading.Thread(target=sample, daemon=True).start()
 _, status, usage = os.wait4(process.pid, 0)
 wall = time.perf_counter() - start
 with open(sys.argv[1], "w") as handle:
     json.dump({"wall": wall, "status": os.waitstatus_to_exitcode(status), "maxrss": usage.ru_maxrss,
-               "cpu": usage.ru_utime + usage.ru_stime}, handle)
+               "tree": peak[0], "cpu": usage.ru_utime + usage.ru_stime}, handle)
 """
 
 
@@ -86,8 +117,9 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
         data = json.loads(Path(report.name).read_text() or "{}")
         if not data:
             raise SystemExit(f"could not run {command[:3]}...: {err.read()[-2000:]}")
-        # ru_maxrss is in kilobytes on Linux.
-        return Measured(data["wall"], data["maxrss"] * 1024, data["status"], out.read(), err.read(), data["cpu"])
+        # ru_maxrss is in kilobytes on Linux; the sampled tree is in bytes.
+        peak = max(data["maxrss"] * 1024, data.get("tree", 0))
+        return Measured(data["wall"], peak, data["status"], out.read(), err.read(), data["cpu"])
 
 
 def python_child(code_or_args: list[str], **kwargs: Any) -> Measured:

@@ -62,3 +62,7 @@ for name in ("about", "correcting"):
     with open(Path(__file__).parent / page_source, encoding="utf-8") as handle:
         write(f"{name}.md", handle.read())
     mkdocs_gen_files.set_edit_path(f"{name}.md", page_source)
+# MkDocs now converts and writes every page while Pagefind indexes beside it: let go of the
+# archive's index and give the freed heap back (buildcache.release_memory).
+del source, editions, index, feeds
+buildcache.release_memory()

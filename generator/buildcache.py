@@ -22,9 +22,13 @@ archive instead of growing.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
+import ctypes
+import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import sqlite3
 import subprocess
@@ -205,6 +209,17 @@ def end_session(*, ok: bool) -> None:
         cache.db.close()
 
 
+def release_memory() -> None:
+    """Collect, then hand the heap's free pages back to the OS: glibc keeps what a process
+    freed (here, the archive's index once the pages are written) for its own next use, so
+    it would still count against the build beside Pagefind. Elsewhere, only the collection."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (AttributeError, OSError):  # not glibc
+        pass
+
+
 def page_salt(settings, *folders: Path) -> str:
     """What every rendered page depends on besides its data: the generator's code and
     templates, and the settings (secrets and the data folder's location left out)."""
@@ -225,6 +240,58 @@ def opened(folder: Path | None, *, prune: bool = True) -> Iterator[BuildCache]:
             cache.db = None
         raise
     cache.close(prune=prune)
+
+
+# Below this many files to parse, a second process costs more than it saves; files go to it
+# in chunks of this many, so neither process holds more than a chunk of parsed items.
+PARALLEL_PARSE_MIN = 2000
+PARSE_CHUNK = 500
+
+
+def _parse_items(paths: list[Path]) -> Iterator[tuple[Path, tuple[bytes, bytes]]]:
+    """(path, (the item's JSON, its summary row)) of each item file to parse, in chunks.
+
+    A cold build parses every file (the YAML parser and pydantic: most of a cold build's
+    first quarter, while the second core has nothing to do yet), so with many files and more
+    than one core a forked child parses the first half while this process parses the rest.
+    A file the child cannot parse is parsed again here, so its error is raised as this
+    process would raise it.
+    """
+    if len(paths) < PARALLEL_PARSE_MIN or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from ((path, _parsed_item(path)) for path in paths)
+        return
+    half = len(paths) // 2
+    chunks = [paths[i:min(i + PARSE_CHUNK, half)] for i in range(0, half, PARSE_CHUNK)]
+    pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        shares = [pool.submit(_parse_share, chunk) for chunk in chunks]
+        yield from ((path, _parsed_item(path)) for path in paths[half:])
+        for chunk, share in zip(chunks, shares):
+            parsed = share.result()
+            yield from ((path, parsed.get(path) or _parsed_item(path)) for path in chunk)
+    finally:  # after an error here, the child's remaining chunks are not worth parsing
+        pool.shutdown(cancel_futures=True)
+
+
+def _parse_share(paths: list[Path]) -> dict[Path, tuple[bytes, bytes]]:
+    """The child's half: files it could not parse are left out (see :func:`_parse_items`)."""
+    out = {}
+    for path in paths:
+        try:
+            out[path] = _parsed_item(path)
+        except Exception:  # noqa: BLE001 (the parent parses it again and reports it)
+            continue
+    return out
+
+
+def _parsed_item(path: Path) -> tuple[bytes, bytes]:
+    from .render.index import ItemSummary
+    from .store import read_yaml
+
+    item = Item.model_validate(read_yaml(path))
+    summary = ItemSummary.of(item)
+    row = [item.id, summary.title, summary.kind, list(summary.categories), summary.contribution, summary.extract]
+    return item.model_dump_json().encode(), json.dumps(row, ensure_ascii=False).encode()
 
 
 class CachedArchive:
@@ -260,25 +327,24 @@ class CachedArchive:
         return out
 
     def summaries(self) -> dict:
-        """{item id: ItemSummary} for every item file (parsing only files not cached)."""
+        """{item id: ItemSummary} for every item file (parsing only files not cached; many of
+        them, half in a second process: see :func:`_parse_items`)."""
         from .render.index import ItemSummary
 
         keys = {path: self.cache.file_key("summary", self.prints[path]) for path in self.item_paths}
         found = self.cache.get_many("files", keys.values())
+        rows = {}
+        for path, (item_json, row) in _parse_items([path for path, key in keys.items() if key not in found]):
+            self.cache.put("files", self.cache.file_key("item", self.prints[path]), item_json)
+            self.cache.put("files", keys[path], row)
+            rows[path] = row
         out = {}
         for path, key in keys.items():
-            raw = found.get(key)
-            if raw is not None:
-                item_id, title, kind, categories, contribution, extract = json.loads(raw)
-                out[item_id] = ItemSummary(title, kind, tuple(categories), contribution, extract)
+            raw = found.get(key) or rows[path]
+            if key in found:
                 self.cache.keep("files", self.cache.file_key("item", self.prints[path]))  # its item row too
-                continue
-            item = self._parse(path, Item)
-            summary = ItemSummary.of(item)
-            self.cache.put("files", self.cache.file_key("item", self.prints[path]), item.model_dump_json().encode())
-            row = [item.id, summary.title, summary.kind, list(summary.categories), summary.contribution, summary.extract]
-            self.cache.put("files", key, json.dumps(row, ensure_ascii=False).encode())
-            out[item.id] = summary
+            item_id, title, kind, categories, contribution, extract = json.loads(raw)
+            out[item_id] = ItemSummary(title, kind, tuple(categories), contribution, extract)
         return out
 
     def items_of(self, edition: Edition) -> dict[str, Item]:

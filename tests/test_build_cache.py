@@ -118,3 +118,35 @@ def test_cached_archive_reads_back_what_the_yaml_says(tmp_path):
     for edition in editions:
         assert second.items_of(edition) == {i: items[i] for i in edition.item_ids()}
     cache.close()
+
+
+def test_a_cold_load_parses_in_two_processes_as_in_one(tmp_path, monkeypatch):
+    """Many files to parse: a forked child parses half (buildcache._parse_items). The result
+    is the same as parsing in one process, and a file the child could not parse fails with
+    the error this process gives for it."""
+    from generator import buildcache
+    from generator.errors import BriefingError
+
+    items, editions = synthetic_archive(days=3, per_day=6)
+    archive = Archive(tmp_path / "data")
+    for edition in editions:
+        save_day(archive, edition, items)
+    children = []
+    real_submit = buildcache.concurrent.futures.ProcessPoolExecutor.submit
+    monkeypatch.setattr(buildcache.concurrent.futures.ProcessPoolExecutor, "submit",
+                        lambda self, *a: children.append(a[1]) or real_submit(self, *a))
+    monkeypatch.setattr(buildcache, "PARALLEL_PARSE_MIN", 10**9)
+    alone = CachedArchive(archive.root, BuildCache(None)).summaries()
+    monkeypatch.setattr(buildcache, "PARALLEL_PARSE_MIN", 2)
+    monkeypatch.setattr(buildcache, "PARSE_CHUNK", 4)
+    shared = CachedArchive(archive.root, BuildCache(None))
+    assert shared.summaries() == alone and list(shared.summaries()) == list(alone)
+    assert len(children) > 1 and sum(map(len, children)) == len(shared.item_paths) // 2  # the child had half, in chunks
+    broken = shared.item_paths[0]  # in the child's half
+    broken.write_text("id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(BriefingError) as in_two:
+        CachedArchive(archive.root, BuildCache(None)).summaries()
+    monkeypatch.setattr(buildcache, "PARALLEL_PARSE_MIN", 10**9)
+    with pytest.raises(BriefingError) as in_one:
+        CachedArchive(archive.root, BuildCache(None)).summaries()
+    assert str(in_two.value) == str(in_one.value) and broken.name in str(in_one.value)

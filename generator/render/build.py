@@ -135,9 +135,9 @@ def build_site(
 
 
 # Pagefind holds a bundle's every record in memory while it builds it (about 0.13 MB a record
-# with its fragment, over ~160 MB of its own, PERFORMANCE.md): a bundle of at most this many
-# records keeps the service near 550 MB.
-RECORDS_PER_BUNDLE = 3000
+# over ~60 MB of its own, PERFORMANCE.md), and it runs beside MkDocs (~330 MB at five years):
+# a bundle of at most this many records keeps the two under 600 MB together.
+RECORDS_PER_BUNDLE = 1600
 
 
 def build_search_index(

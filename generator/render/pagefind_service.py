@@ -50,9 +50,11 @@ class _Responses:
             if not chunk:
                 raise BuildError(f"pagefind ({self._what}) stopped before answering")
             self._buffer += chunk
-        frame = bytes(self._buffer[:end])
+        with memoryview(self._buffer) as view:  # no copy of a frame of megabytes
+            decoded = base64.b64decode(view[:end])
         del self._buffer[:end + 1]
-        payload = json.loads(base64.b64decode(frame))["payload"]
+        payload = json.loads(decoded)["payload"]
+        del decoded
         if payload.get("type") == "Error":
             raise BuildError(f"pagefind ({self._what}) failed: {payload.get('message')}")
         return payload
@@ -80,7 +82,8 @@ def write_index(output: Path, records: Iterable[dict[str, Any]], language: str) 
             for _ in requests:
                 last = responses.next()
             writer.join()
-            _write_files(output, last["files"])
+            del requests
+            _write_files(output, last.pop("files"))
         except BuildError as exc:
             stderr.seek(0)
             detail = stderr.read().decode(errors="replace").strip().splitlines()
@@ -90,11 +93,16 @@ def write_index(output: Path, records: Iterable[dict[str, Any]], language: str) 
 
 
 def _write_files(output: Path, files: list[dict[str, str]]) -> None:
-    """The bundle from GetFiles' answer (paths relative to the bundle, contents in base64)."""
+    """The bundle from GetFiles' answer (paths relative to the bundle, contents in base64),
+    each file's text let go once written (the answer is megabytes)."""
     shutil.rmtree(output, ignore_errors=True)
-    for file in files:
+    folders: set[Path] = set()
+    while files:
+        file = files.pop()
         path = output / file["path"]
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
         path.write_bytes(base64.b64decode(file["content"]))
 
 
