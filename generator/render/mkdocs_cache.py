@@ -24,6 +24,7 @@ import importlib.metadata
 import json
 import posixpath
 import re
+import tempfile
 import zlib
 
 from mkdocs import utils as mk_utils
@@ -171,9 +172,29 @@ def _page_key(site: str, page) -> str:
 
 
 # MkDocs converts every page before it writes any, holding each page's Markdown and HTML
-# until the end (at five years more than 200 MB); between the two steps a page keeps its HTML
-# compressed here and no Markdown.
-_PACKED: dict[str, bytes] = {}
+# until the end (at five years more than 200 MB); between the two steps a page keeps no
+# Markdown and its HTML waits, compressed, in a temporary file (the OS's page cache holds it,
+# not the build's memory).
+class _Parked:
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()
+        self.where: dict[str, tuple[int, int]] = {}
+
+    def put(self, name: str, text: str) -> None:
+        packed = zlib.compress(text.encode("utf-8"), 1)
+        self.file.seek(0, 2)
+        self.where[name] = (self.file.tell(), len(packed))
+        self.file.write(packed)
+
+    def take(self, name: str) -> str | None:
+        found = self.where.pop(name, None)
+        if found is None:
+            return None
+        self.file.seek(found[0])
+        return zlib.decompress(self.file.read(found[1])).decode("utf-8")
+
+
+_PARKED = _Parked()
 
 
 def _install_populate_page() -> None:
@@ -182,7 +203,7 @@ def _install_populate_page() -> None:
     def populate_page(page, config, files, dirty=False):
         original(page, config, files, dirty)
         if page.content is not None:
-            _PACKED[page.file.src_uri] = zlib.compress(page.content.encode("utf-8"), 1)
+            _PARKED.put(page.file.src_uri, page.content)
             # "": Page.title reads the title the conversion found, as it would with the Markdown
             page.content, page.markdown = None, ""
 
@@ -190,9 +211,9 @@ def _install_populate_page() -> None:
 
 
 def _unpack(page) -> None:
-    packed = _PACKED.pop(page.file.src_uri, None)
-    if packed is not None:
-        page.content = zlib.decompress(packed).decode("utf-8")
+    parked = _PARKED.take(page.file.src_uri)
+    if parked is not None:
+        page.content = parked
 
 
 def _install_build_page(salt: str) -> None:
