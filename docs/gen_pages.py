@@ -8,14 +8,13 @@ page's "edit" button opens the edition's YAML: edit_uri is <repo>/edit/<branch>/
 "../data/..." lands at the root.
 """
 
-import os
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import mkdocs_gen_files
 
 from generator import buildcache, settings as settings_mod
-from generator.render.build import SEARCH_PARTS_ENV, write_search_parts
+from generator.render.build import search_parts_wanted, write_search_parts
 from generator.render.feeds import feeds_of
 from generator.render.index import SiteIndex
 from generator.render.pages import PageCache, edit_paths, render_pages
@@ -46,8 +45,8 @@ def write(path: str, text: str) -> None:
 
 
 # The search index's item records first: briefing build indexes them while MkDocs renders.
-if os.environ.get(SEARCH_PARTS_ENV):
-    write_search_parts(iter_records(index, source.items_of, cache=pages, version=source.version), os.environ[SEARCH_PARTS_ENV])
+if (wanted := search_parts_wanted()) is not None:
+    write_search_parts(iter_records(index, source.items_of, cache=pages, version=source.version), *wanted)
 for path, text in render_pages(index, source.items_of, cache=pages, version=source.version):
     write(path, text)
 feeds = feeds_of(index)

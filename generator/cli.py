@@ -217,7 +217,7 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="JSON instead of YAML")
     show.set_defaults(func=cmd_config_show)
 
-    build = commands.add_parser("build", help="render data/ into the static site (mkdocs build --strict, then the search index)")
+    build = commands.add_parser("build", help="render data/ into the static site (mkdocs build --strict, the search index built beside it)")
     build.add_argument("--site-dir", default="site", help="output folder (default: site)")
     build.add_argument("--check-links", action="store_true", help="run lychee offline on the built site")
     build.add_argument(

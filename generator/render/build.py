@@ -38,6 +38,7 @@ from .pagefind_service import write_index
 from .search import SearchRecord, search_records
 
 SEARCH_PARTS_ENV = "AI_BRIEFING_SEARCH_PARTS"  # the folder docs/gen_pages.py writes the search records to
+BUNDLE_CAP_ENV = "AI_BRIEFING_RECORDS_PER_BUNDLE"  # and the bundle cap it cuts them by (RECORDS_PER_BUNDLE)
 PARTS_MANIFEST = "parts.json"  # written last: the records' files are complete
 BANNER_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
@@ -100,7 +101,7 @@ def build_site(
     root: Path | None = None,
     cache_dir: Path | str | None = None,
 ) -> None:
-    """Build the static site into ``site_dir``: ``mkdocs build --strict``, then Pagefind.
+    """Build the static site into ``site_dir``: ``mkdocs build --strict`` and Pagefind beside it.
 
     ``check_links=True`` then runs lychee offline over the result (raises BuildError on a
     broken internal link or anchor). ``search=False`` skips the Pagefind index (faster, for
@@ -119,7 +120,7 @@ def build_site(
                 del env[name]
         env["BRIEFING_CACHE_DIR"] = str(cache / "build") if cache else ""
         if search:
-            env[SEARCH_PARTS_ENV] = str(parts_dir)
+            env[SEARCH_PARTS_ENV], env[BUNDLE_CAP_ENV] = str(parts_dir), str(RECORDS_PER_BUNDLE)
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(site_dir)]
         with _Background(command, cwd=root, env=env, what="mkdocs build") as mkdocs:
             # MkDocs renders and writes the pages while Pagefind indexes the records beside it:
@@ -231,6 +232,15 @@ def write_search_parts(records: Iterable[SearchRecord], folder: Path | str, cap:
     manifest = bundle_months(counts, cap)
     assert sorted(runs) == sorted(months for _, months in manifest), "bundle_months and the stream disagree"
     _write_atomic(folder / PARTS_MANIFEST, json.dumps(manifest))
+
+
+def search_parts_wanted() -> tuple[Path, int] | None:
+    """Where ``briefing build`` wants the search records and the bundle cap (in the MkDocs
+    process, from the environment build_site set); None when no search index is built."""
+    folder = os.environ.get(SEARCH_PARTS_ENV)
+    if not folder:
+        return None
+    return Path(folder), int(os.environ.get(BUNDLE_CAP_ENV) or RECORDS_PER_BUNDLE)
 
 
 def _announce(folder: Path, runs: list[list[str]], months: list[str]) -> None:
