@@ -6,8 +6,7 @@ phases (and, with ``--cprofile``, the top functions under cProfile).
     python benchmarks/profile_build.py --days 1825 --experiment gc-freeze   # a suggested fix, measured
 
 Experiments monkeypatch a suggested change in this process only (generator/ is not edited):
-``gc-freeze`` loads the archive with the cyclic GC paused, then ``gc.freeze()``;
-``raw-item-headings`` emits day pages' item headings as raw ``<h3 id>`` HTML.
+``gc-freeze`` loads the archive with the cyclic GC paused, then ``gc.freeze()``.
 
 Phases (inclusive wall time; nested phases are indented):
 
@@ -172,34 +171,7 @@ def _gc_freeze() -> None:
         setattr(CachedArchive, name, loader)
 
 
-def _raw_item_headings() -> None:
-    """Item headings on day pages as raw HTML blocks (``<h3 id=...>``) instead of Markdown:
-    Python-Markdown then has almost nothing inline to parse (the page's table of contents
-    loses the item entries, keeping the sections). The day template's heading line is
-    swapped for an autoescaped ``<h3>`` in a loader placed before the package's."""
-    import jinja2
-
-    from generator.render import templating
-
-    heading = "### {{ n.heading(e.card.title, e.card.url) }} {#{{ e.card.anchor }}}"
-    raw = (
-        '<h3 id="{{ e.card.anchor }}">{% if e.card.url %}<a href="{{ e.card.url }}">{{ e.card.title }}</a>'
-        "{% else %}{{ e.card.title }}{% endif %}</h3>"
-    )
-    original = templating.environment
-
-    def environment(language):
-        env = original(language)
-        if not isinstance(env.loader, jinja2.ChoiceLoader):
-            source, _, _ = env.loader.get_source(env, "day.md")
-            assert heading in source, "day.md's item heading changed: update this experiment"
-            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"day.md": source.replace(heading, raw)}), env.loader])
-        return env
-
-    templating.environment = environment
-
-
-EXPERIMENTS = {"gc-freeze": _gc_freeze, "raw-item-headings": _raw_item_headings}
+EXPERIMENTS = {"gc-freeze": _gc_freeze}
 
 
 def run_build(data: Path, site: Path) -> float:
