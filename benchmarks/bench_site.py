@@ -314,7 +314,7 @@ def rows(results: list[dict]) -> list[list[str]]:
     return out
 
 
-HEADER = ["days", "items", "build", "mkdocs", "pagefind", "peak RSS", "pages", "site size", "largest page",
+HEADER = ["days", "items", "build", "mkdocs", "pagefind (beside it)", "peak, all processes", "pages", "site size", "largest page",
           "search: " + " / ".join(QUERIES)]
 
 

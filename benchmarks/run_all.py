@@ -90,12 +90,6 @@ def collect(reuse: bool, sizes: tuple[int, ...], extras: bool) -> dict:
 # --------------------------------------------------------------------------- figures
 
 
-def pagefind_rss(b: dict) -> str:
-    """Pagefind's peak, or why there is none: its services run beside MkDocs, and the peak
-    measured is the process tree's (the build row's), not each process's."""
-    return common.fmt_bytes(b["pagefind_max_rss"]) if b.get("pagefind_max_rss") else "side by side: the tree's peak"
-
-
 def verdict(ok: bool | None) -> str:
     return "–" if ok is None else ("**pass**" if ok else "**FAIL**")
 
@@ -160,14 +154,13 @@ def sizes_table(r: dict) -> str:
         rows.append([
             str(days), f"{a['items']:,} / {common.fmt_bytes(a['bytes'])}",
             f"{common.fmt_seconds(b['build_wall'])} ({common.fmt_seconds(b.get('build_cpu'))} CPU)",
-            common.fmt_seconds(b["mkdocs_wall"]), common.fmt_seconds(b["pagefind_wall"]),
-            common.fmt_bytes(b["mkdocs_max_rss"]), pagefind_rss(b),
+            common.fmt_seconds(b["mkdocs_wall"]), common.fmt_seconds(b["pagefind_wall"]), common.fmt_bytes(b["build_max_rss"]),
             f"{st['pages']:,}", common.fmt_bytes(st["site_bytes"]), common.fmt_bytes(st["pagefind_bytes"]),
             f"{common.fmt_bytes(st['largest_page_bytes'])} `{st['largest_page']}`",
             f"{common.fmt_bytes(st['largest_day_page_bytes'])}",
             " / ".join(common.fmt_bytes(q["bytes"]) for q in s["search"].values()),
         ])
-    return common.table(["days", "items / YAML", "build (wall)", "mkdocs", "Pagefind", "mkdocs peak", "Pagefind peak", "pages",
+    return common.table(["days", "items / YAML", "build (wall)", "mkdocs", "Pagefind (beside it)", "peak, all processes", "pages",
                          "site", "search index", "largest page", "largest day page",
                          "search: " + " / ".join(next(iter(r["site"].values()))["search"])], rows)
 
@@ -205,8 +198,8 @@ def search_detail(r: dict) -> str:
         if full:
             worst = max(v["bytes"] for v in full.values())
             table += ("\n\nThe default above is measured on an archive that ends in April. Later in a year the newest year "
-                      "is more bundles (runs of months of at most 3,000 records, for Pagefind's memory, and the newest month): "
-                      f"a full year of three bundles downloads up to {common.fmt_bytes(worst)} a query"
+                      f"is more bundles (runs of months of at most {RECORDS_PER_BUNDLE:,} records, for the build's memory, and the "
+                      f"newest month): a full year downloads up to {common.fmt_bytes(worst)} a query"
                       + (", over the 300 KB target." if worst > TARGETS["search"] else "."))
     return table
 
@@ -336,7 +329,7 @@ def headline(r: dict) -> str:
     saved = common.load_result("incremental")
     rows = bench_incremental.target_rows(saved) if saved else []
     if rows:  # issue 13's build and validation targets (bench_incremental.py) stand for the older, looser ones
-        older = ("| 5-year build (mkdocs + Pagefind), wall", "| 5-year build, peak memory", "| `briefing validate`, 5 years")
+        older = ("| 5-year build (mkdocs", "| 5-year build, peak memory", "| `briefing validate`, 5 years")
         kept = [line for line in table.splitlines() if not line.startswith(older)]
         lines[-1] = "\n".join(kept + common.table(["figure", "measured", "target", "result"], rows).splitlines()[2:])
     return "\n".join(lines + [END])
