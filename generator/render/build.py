@@ -17,7 +17,6 @@ indexed again (the newest month's, from day to day). Everything there is disposa
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import importlib.metadata
 import itertools
@@ -162,8 +161,8 @@ def index_parts(
     :func:`bundle_parts` cuts them), one bundle after the other; see :func:`_publish`."""
     used: set[str] = set()
     for number, (_, records) in enumerate(parts):
-        first = _month(records[0]) if records else "none"
-        _index_part(_part_folder(site_dir, number), first, records, language, cache_dir, used)
+        months = [_month_json(list(group)) for _, group in itertools.groupby(records, key=_month)]
+        _index_part(_part_folder(site_dir, number), _month(records[0]) if records else "none", months, language, cache_dir, used)
     return _publish(site_dir, [label for label, _ in parts], list(range(len(parts))), cache_dir, used)
 
 
@@ -218,9 +217,9 @@ def write_search_parts(records: Iterable[SearchRecord], folder: Path | str, cap:
         if run and month[:4] != run[0][:4]:  # a new year: the last one's bundles are complete
             _announce(folder, runs, run)
             run = []
-        rows = [dataclasses.asdict(r) for r in group]
+        rows = list(group)
         counts[month] = len(rows)
-        (folder / f"{month}.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        (folder / f"{month}.json").write_bytes(_month_json(rows))
         if run and sum(counts[m] for m in run) + len(rows) > cap:
             _announce(folder, runs, run)
             run = []
@@ -254,8 +253,13 @@ def _write_atomic(path: Path, text: str) -> None:
     partial.rename(path)  # the reader polls: it sees the whole file or none
 
 
-def _read_months(folder: Path, months: list[str]) -> list[SearchRecord]:
-    return [SearchRecord(**r) for m in months for r in json.loads((folder / f"{m}.json").read_text(encoding="utf-8"))]
+def _month_json(records: list[SearchRecord]) -> bytes:
+    """A month's records as its file holds them (and as a bundle's cache key hashes them)."""
+    return json.dumps([r.as_row() for r in records], ensure_ascii=False).encode("utf-8")
+
+
+def _records_of(months_json: list[bytes]) -> list[SearchRecord]:
+    return [SearchRecord(**row) for month in months_json for row in json.loads(month)]
 
 
 def index_streamed_parts(
@@ -271,7 +275,8 @@ def index_streamed_parts(
         announced = folder / f"run-{len(done):03d}.json"
         if announced.exists():
             months = json.loads(announced.read_text(encoding="utf-8"))
-            _index_part(_part_folder(site_dir, len(done)), months[0], _read_months(folder, months), language, cache_dir, used)
+            months_json = [(folder / f"{month}.json").read_bytes() for month in months]
+            _index_part(_part_folder(site_dir, len(done)), months[0], months_json, language, cache_dir, used)
             done[tuple(months)] = len(done)
             continue
         if manifest_path.exists():
@@ -328,24 +333,25 @@ def _month(record: SearchRecord) -> str:
     return record.sort["date"][:7]
 
 
-def _records_digest(records: list[SearchRecord], language: str) -> str:
-    """A digest of one year's records and of the indexer."""
+def _records_digest(months_json: list[bytes], language: str) -> str:
+    """A digest of a bundle's records (its months' JSON) and of the indexer."""
     digest = hashlib.sha256(json.dumps([importlib.metadata.version("pagefind"), language]).encode())
-    for record in records:
-        digest.update(json.dumps(dataclasses.asdict(record), ensure_ascii=False, sort_keys=True).encode() + b"\0")
+    for month in months_json:
+        digest.update(hashlib.sha256(month).digest())
     return digest.hexdigest()[:24]
 
 
-def _index_part(target: Path, first_month: str, records: list[SearchRecord], language: str, cache_dir: Path | None, used: set[str]) -> None:
-    """Pagefind over one bundle's records into ``target``, or that bundle from the cache
-    (where it is kept under its first month and a digest of its records)."""
+def _index_part(target: Path, first_month: str, months_json: list[bytes], language: str, cache_dir: Path | None, used: set[str]) -> None:
+    """Pagefind over one bundle's records (its months' JSON) into ``target``, or that bundle
+    from the cache, where it is kept under its first month and a digest of its records (read
+    into records only when Pagefind needs them)."""
     if cache_dir is None:
-        _write_index(target, records, language)
+        _write_index(target, _records_of(months_json), language)
         return
-    stored = cache_dir / f"{first_month}-{_records_digest(records, language)}"
+    stored = cache_dir / f"{first_month}-{_records_digest(months_json, language)}"
     used.add(stored.name)
     if not stored.is_dir():
-        _write_index(target, records, language)
+        _write_index(target, _records_of(months_json), language)
         partial = stored.with_name(stored.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         shutil.copytree(target, partial, copy_function=_link_or_copy)

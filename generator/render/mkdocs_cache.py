@@ -165,33 +165,35 @@ def _neighbour(page) -> tuple | None:
 
 
 def _page_key(site: str, page) -> str:
-    parts = [page.file.src_uri, page.url, page.title, page.content, _tokens(page.toc), sorted(page.meta.items(), key=str),
+    parts = [page.file.src_uri, page.url, page.title, _tokens(page.toc), sorted(page.meta.items(), key=str),
              page.edit_url, page.canonical_url, page.is_homepage, _neighbour(page.previous_page), _neighbour(page.next_page),
              _neighbour(page.parent)]
-    return site + ":" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    digest = hashlib.sha256(repr(parts).encode())
+    digest.update(b"\0" + (page.content or "").encode("utf-8"))  # the HTML itself: no repr of 100 KB
+    return site + ":" + digest.hexdigest()
 
 
 # MkDocs converts every page before it writes any, holding each page's Markdown and HTML
 # until the end (at five years more than 200 MB); between the two steps a page keeps no
-# Markdown and its HTML waits, compressed, in a temporary file (the OS's page cache holds it,
-# not the build's memory).
+# Markdown and its HTML waits in a temporary file (the OS's page cache holds it, not the
+# build's memory).
 class _Parked:
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile()
         self.where: dict[str, tuple[int, int]] = {}
 
     def put(self, name: str, text: str) -> None:
-        packed = zlib.compress(text.encode("utf-8"), 1)
+        data = text.encode("utf-8")
         self.file.seek(0, 2)
-        self.where[name] = (self.file.tell(), len(packed))
-        self.file.write(packed)
+        self.where[name] = (self.file.tell(), len(data))
+        self.file.write(data)
 
     def take(self, name: str) -> str | None:
         found = self.where.pop(name, None)
         if found is None:
             return None
         self.file.seek(found[0])
-        return zlib.decompress(self.file.read(found[1])).decode("utf-8")
+        return self.file.read(found[1]).decode("utf-8")
 
 
 _PARKED = _Parked()
