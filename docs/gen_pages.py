@@ -47,6 +47,7 @@ def write(path: str, text: str) -> None:
 # The search index's item records first: briefing build indexes them while MkDocs renders.
 if (wanted := search_parts_wanted()) is not None:
     write_search_parts(iter_records(index, source.items_of, cache=pages, version=source.version), *wanted)
+    buildcache.release_memory()  # the records' churn, before Pagefind's biggest bundles
 for path, text in render_pages(index, source.items_of, cache=pages, version=source.version):
     write(path, text)
 feeds = feeds_of(index)
