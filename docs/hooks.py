@@ -6,7 +6,8 @@
   docs/, so edit_uri points there; generated pages set their edit path to "../data/..."
   (see gen_pages.py), which resolves to the YAML at the repository root.
 * ``on_page_markdown`` / ``on_page_content``: keep the pages' raw HTML blocks out of
-  Python-Markdown (generator.render.rawhtml): same HTML, a fraction of the build time.
+  Python-Markdown (generator.render.rawhtml): same HTML, a fraction of the build time; the
+  raw item headings go back into the page's table of contents and anchors.
 * The build cache (generator.buildcache, ``$BRIEFING_CACHE_DIR``): opened with the config,
   MkDocs' Markdown conversion reuses unchanged pages (generator.render.mkdocs_cache); it
   is committed after a successful build and left as it was after a failed one.

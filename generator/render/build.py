@@ -3,8 +3,9 @@
 ``build_site(settings, site_dir)`` is what ``briefing build`` calls. The MkDocs run reads the
 same settings: they are written to a temporary settings file (secrets left out) named by
 ``BRIEFING_CONFIG``, which ``docs/hooks.py`` and ``docs/gen_pages.py`` load.
-docs/gen_pages.py writes the search records (a file a bundle, ``write_search_parts``) before
-it renders any page; this process indexes them while MkDocs renders and writes the pages,
+docs/gen_pages.py writes the search records (a file a month, each bundle announced once its
+months are written: ``write_search_parts``) before it renders any page; this process indexes
+each bundle as it comes while MkDocs renders and writes the pages (``index_streamed_parts``),
 so the two longest jobs of a build share the machine's cores instead of taking turns.
 ``run_link_check(site_dir)`` runs lychee offline over the built site (internal links and
 anchors); ``build_site(..., check_links=True)`` does it after the build.
