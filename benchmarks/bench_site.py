@@ -96,8 +96,6 @@ def build(data: Path, site: Path) -> dict:
         "pagefind_cpu": steps.get("pagefind_cpu"),
         "pagefind_start": steps.get("pagefind_first"),
         "pagefind_wall": steps["pagefind_end"] - steps["pagefind_first"] if "pagefind_first" in steps else None,
-        "mkdocs_max_rss": None,  # the two run side by side: only the tree's peak is meaningful
-        "pagefind_max_rss": None,
     }
 
 

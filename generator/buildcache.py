@@ -284,11 +284,16 @@ def _parse_share(paths: list[Path]) -> dict[Path, tuple[bytes, bytes]]:
     return out
 
 
-def _parsed_item(path: Path) -> tuple[bytes, bytes]:
-    from .render.index import ItemSummary
+def _parse(path: Path, model):
     from .store import read_yaml
 
-    item = Item.model_validate(read_yaml(path))
+    return model.model_validate(read_yaml(path))
+
+
+def _parsed_item(path: Path) -> tuple[bytes, bytes]:
+    from .render.index import ItemSummary
+
+    item = _parse(path, Item)
     summary = ItemSummary.of(item)
     row = [item.id, summary.title, summary.kind, list(summary.categories), summary.contribution, summary.extract]
     return item.model_dump_json().encode(), json.dumps(row, ensure_ascii=False).encode()
@@ -308,11 +313,6 @@ class CachedArchive:
         self.prints = fingerprints(self.archive.root, [*self.item_paths, *self.edition_paths])
         self._files_by_id: dict[str, tuple[Path, str | None]] = {}
 
-    def _parse(self, path: Path, model):
-        from .store import read_yaml
-
-        return model.model_validate(read_yaml(path))
-
     def editions(self) -> list[Edition]:
         keys = {path: self.cache.file_key("edition", self.prints[path]) for path in self.edition_paths}
         found = self.cache.get_many("files", keys.values())
@@ -321,7 +321,7 @@ class CachedArchive:
             if key in found:
                 out.append(Edition.model_validate_json(found[key]))
             else:
-                edition = self._parse(path, Edition)
+                edition = _parse(path, Edition)
                 self.cache.put("files", key, edition.model_dump_json().encode())
                 out.append(edition)
         return out
@@ -356,7 +356,7 @@ class CachedArchive:
                 continue
             key = self.cache.file_key("item", fp)
             raw = self.cache.get("files", key)
-            item = Item.model_validate_json(raw) if raw is not None else self._parse(path, Item)
+            item = Item.model_validate_json(raw) if raw is not None else _parse(path, Item)
             if raw is None:
                 self.cache.put("files", key, item.model_dump_json().encode())
             out[item.id] = item

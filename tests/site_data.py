@@ -66,6 +66,11 @@ SAMPLE_SITE = dict(
 )
 
 
+def files_under(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` by its relative path, with its bytes (to compare two trees)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
 def sample_settings(data_dir: Path | str = "data", language: str = "zh") -> settings_mod.Settings:
     """The repository's briefing.yaml with a fixed taxonomy and site, the data dir and language replaced."""
     base = settings_mod.load(REPO / "briefing.yaml")

@@ -14,7 +14,7 @@ import pytest
 from generator.buildcache import BuildCache, CachedArchive, fingerprints
 from generator.render.build import build_site
 from generator.store import Archive
-from site_data import sample_settings, synthetic_archive
+from site_data import files_under, sample_settings, synthetic_archive
 
 GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
@@ -22,10 +22,6 @@ GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.
 
 def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, env=GIT_ENV, check=True, capture_output=True)
-
-
-def tree(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 def save_day(archive: Archive, edition, items) -> None:
@@ -58,7 +54,7 @@ def test_warm_build_after_a_new_day_equals_a_cold_build(tmp_path):
     build_site(settings, tmp_path / "warm", cache_dir=cache)
     build_site(settings, tmp_path / "cold")  # no cache at all
 
-    warm, cold = tree(tmp_path / "warm"), tree(tmp_path / "cold")
+    warm, cold = files_under(tmp_path / "warm"), files_under(tmp_path / "cold")
     assert sorted(warm) == sorted(cold)
     assert [path for path in warm if warm[path] != cold[path]] == []
     assert "A corrected title" in cold["days/2025/2025-12-29/index.html"].decode()
@@ -72,7 +68,7 @@ def test_warm_build_after_a_new_day_equals_a_cold_build(tmp_path):
     build_site(settings, tmp_path / "again", cache_dir=cache)
     assert {p.name: p.stat().st_mtime_ns for p in (cache / "pagefind").iterdir()} == after
     assert output_keys(cache) == pages
-    assert tree(tmp_path / "again") == cold
+    assert files_under(tmp_path / "again") == cold
 
 
 def output_keys(cache: Path) -> set[str]:

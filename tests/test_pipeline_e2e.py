@@ -14,6 +14,7 @@ import yaml
 
 from conftest import REPLAY_DAY, ROOT, payload
 from fixtures_util import FakeClock
+from site_data import files_under
 from generator import pipeline
 from generator.http import Http
 from generator.replay import FixtureServer, Route, load_manifest
@@ -78,10 +79,6 @@ def test_replay_is_byte_identical_on_a_second_run(tmp_path):
     assert "0 files changed" in second.stdout
     assert {p: p.read_bytes() for p in (tmp_path / "data").rglob("*.yaml")} == snapshot
     assert b"127.0.0.1" not in b"".join(snapshot.values())
-
-
-def files_under(folder) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_committed_archive_matches_the_replay(tmp_path):

@@ -16,7 +16,7 @@ from generator.ids import anchor
 from generator.render.build import BuildError, build_site, run_link_check
 from generator.render.escape import one_line
 from generator.render.plain import display_item
-from site_data import HOSTILE_TITLE, sample_editions, sample_items, sample_settings, write_archive
+from site_data import HOSTILE_TITLE, files_under, sample_editions, sample_items, sample_settings, write_archive
 
 pytestmark = pytest.mark.slow
 
@@ -302,12 +302,8 @@ def test_streamed_bundles_are_the_bundles_of_the_same_records(tmp_path, monkeypa
     build.write_search_parts(iter(records), tmp_path / "parts")
     streamed = build.index_streamed_parts(tmp_path / "parts", tmp_path / "b", "zh", lambda: False)
     assert streamed == in_memory == ["pagefind", "pagefind-2025-03", "pagefind-2025-01"]
-    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    assert files_under(tmp_path / "a") == files_under(tmp_path / "b")
     assert build.index_streamed_parts(tmp_path / "nothing", tmp_path / "c", "zh", lambda: False) is None
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.slow

@@ -208,30 +208,19 @@ def write_search_parts(records: Iterable[SearchRecord], folder: Path | str, cap:
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    cap = cap or RECORDS_PER_BUNDLE
-    counts: dict[str, int] = {}
+    cutter = _MonthRuns(cap or RECORDS_PER_BUNDLE)
+    months: set[str] = set()
     runs: list[list[str]] = []
-    run: list[str] = []
     for month, group in itertools.groupby(records, key=_month):
-        if month in counts:
+        if month in months:
             raise BuildError(f"search records of {month} are not together: records must come oldest first")
-        if run and month[:4] != run[0][:4]:  # a new year: the last one's bundles are complete
-            _announce(folder, runs, run)
-            run = []
+        months.add(month)
+        _announce(folder, runs, cutter.begin(month))  # a new year: the last one's bundles are complete
         rows = list(group)
-        counts[month] = len(rows)
         (folder / f"{month}.json").write_bytes(_month_json(rows))
-        if run and sum(counts[m] for m in run) + len(rows) > cap:
-            _announce(folder, runs, run)
-            run = []
-        run.append(month)
-    if run[:-1]:  # the newest month is a bundle of its own
-        _announce(folder, runs, run[:-1])
-    if run:
-        _announce(folder, runs, run[-1:])
-    manifest = bundle_months(counts, cap)
-    assert sorted(runs) == sorted(months for _, months in manifest), "bundle_months and the stream disagree"
-    _write_atomic(folder / PARTS_MANIFEST, json.dumps(manifest))
+        _announce(folder, runs, cutter.add(month, len(rows)))
+    _announce(folder, runs, cutter.finish())
+    _write_atomic(folder / PARTS_MANIFEST, json.dumps(_labelled(runs)))
 
 
 def search_parts_wanted() -> tuple[Path, int] | None:
@@ -243,9 +232,10 @@ def search_parts_wanted() -> tuple[Path, int] | None:
     return Path(folder), int(os.environ.get(BUNDLE_CAP_ENV) or RECORDS_PER_BUNDLE)
 
 
-def _announce(folder: Path, runs: list[list[str]], months: list[str]) -> None:
-    _write_atomic(folder / f"run-{len(runs):03d}.json", json.dumps(months))
-    runs.append(months)
+def _announce(folder: Path, runs: list[list[str]], complete: list[list[str]]) -> None:
+    for months in complete:
+        _write_atomic(folder / f"run-{len(runs):03d}.json", json.dumps(months))
+        runs.append(months)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -314,20 +304,46 @@ def bundle_months(counts: dict[str, int], cap: int | None = None) -> list[tuple[
     month over the cap stays whole). The archive's newest month is a bundle of its own: the
     daily build indexes again only that month, and once a month the run it then joins.
     """
-    cap = cap or RECORDS_PER_BUNDLE
-    newest = max(counts, default="")
+    cutter = _MonthRuns(cap or RECORDS_PER_BUNDLE)
+    runs = [run for month in sorted(counts) for run in cutter.begin(month) + cutter.add(month, counts[month])]
+    return _labelled(runs + cutter.finish())
+
+
+class _MonthRuns:
+    """Months, oldest first, cut into the runs :func:`bundle_months` describes, each run given
+    back as soon as it is complete (so a stream of records can announce it)."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap, self.run, self.size = cap, [], 0
+
+    def _close(self) -> list[list[str]]:
+        run, self.run, self.size = self.run, [], 0
+        return [run] if run else []
+
+    def begin(self, month: str) -> list[list[str]]:
+        """Before a month's records: a new year completes the last one's runs."""
+        return self._close() if self.run and month[:4] != self.run[0][:4] else []
+
+    def add(self, month: str, count: int) -> list[list[str]]:
+        """A month and its record count: the run it does not fit in is complete."""
+        closed = self._close() if self.run and self.size + count > self.cap else []
+        self.run.append(month)
+        self.size += count
+        return closed
+
+    def finish(self) -> list[list[str]]:
+        """The last runs: the newest month is a run of its own."""
+        newest = self.run[-1:]
+        self.run = self.run[:-1]
+        return self._close() + ([newest] if newest else [])
+
+
+def _labelled(runs: list[list[str]]) -> list[tuple[str, list[str]]]:
+    """``(label, months)`` newest first: a year's label, or its run's first month when cut."""
     years: dict[str, list[list[str]]] = {}
-    for month in sorted(counts):
-        runs = years.setdefault(month[:4], [[]])
-        size = sum(counts[m] for m in runs[-1])
-        if runs[-1] and (month == newest or size + counts[month] > cap):
-            runs.append([])
-        runs[-1].append(month)
-    parts = []
-    for year in sorted(years, reverse=True):
-        runs = years[year]
-        parts += [(year if len(runs) == 1 else run[0], run) for run in reversed(runs)]
-    return parts
+    for run in runs:
+        years.setdefault(run[0][:4], []).append(run)
+    return [(year if len(years[year]) == 1 else run[0], run) for year in sorted(years, reverse=True) for run in reversed(years[year])]
 
 
 def _month(record: SearchRecord) -> str:
