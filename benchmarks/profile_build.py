@@ -96,7 +96,7 @@ PHASES = [
     ("gen-files (docs/gen_pages.py)", 0, ""),
     ("load items (YAML + pydantic)", 1, "CachedArchive.summaries"),
     ("load editions (YAML + pydantic)", 1, "CachedArchive.editions"),
-    ("render pages (generator.render.pages)", 1, "render_pages (with each day's items)"),
+    ("render pages (generator.render.pages)", 1, "site_pages (with each day's items)"),
     ("render feeds (generator.render.feeds)", 1, "feeds_of"),
     ("collect files + nav", 0, ""),
     ("read + Markdown, all pages", 0, "_populate_page"),
@@ -131,7 +131,7 @@ def instrument() -> None:
     # gen_pages.py imports these by name when MkDocs runs it, after this has wrapped them
     wrap(CachedArchive, "summaries", "load items (YAML + pydantic)")
     wrap(CachedArchive, "editions", "load editions (YAML + pydantic)")
-    wrap_iter(pages, "render_pages", "render pages (generator.render.pages)")
+    wrap_iter(pages, "site_pages", "render pages (generator.render.pages)")
     wrap(feeds, "feeds_of", "render feeds (generator.render.feeds)")
     wrap(mk_build, "get_files", "collect files + nav")
     wrap(mk_build, "get_navigation", "collect files + nav")

@@ -3,9 +3,9 @@
 All the work is in generator.render (pure functions, tested with golden files); this reads
 the archive through the build cache (generator.buildcache: every edition, a light summary
 of every item, one day's items at a time), builds the site index once for pages and feeds,
-and hands the pages to MkDocs one by one; unchanged pages come from the cache. Each day
-page's "edit" button opens the edition's YAML: edit_uri is <repo>/edit/<branch>/docs/, so
-"../data/..." lands at the root.
+and hands the pages of every page family to MkDocs one by one; unchanged pages come from the
+cache. Each day page's "edit" button opens the edition's YAML: edit_uri is
+<repo>/edit/<branch>/docs/, so "../data/..." lands at the root.
 """
 
 from pathlib import Path
@@ -17,7 +17,7 @@ from generator import buildcache, settings as settings_mod
 from generator.render.build import search_parts_wanted, write_search_parts
 from generator.render.feeds import feeds_of
 from generator.render.index import SiteIndex
-from generator.render.pages import PageCache, edit_paths, render_pages
+from generator.render.pages import PageCache, site_pages
 from generator.render.search import iter_records
 
 
@@ -48,20 +48,16 @@ def write(path: str, text: str) -> None:
 if (wanted := search_parts_wanted()) is not None:
     write_search_parts(iter_records(index, source.items_of, cache=pages, version=source.version), *wanted)
     buildcache.release_memory()  # the records' churn, before Pagefind's biggest bundles
-for path, text in render_pages(index, source.items_of, cache=pages, version=source.version):
-    write(path, text)
+# Every page of every family (generator.render.pages.FAMILIES); the hand-written ones come
+# from docs/i18n/<page>.<language>.md.
+for page in site_pages(index, source.items_of, cache=pages, version=source.version, docs_dir=Path(__file__).parent):
+    write(page.path, page.markdown)
+    if page.edit:
+        mkdocs_gen_files.set_edit_path(page.path, page.edit)
 feeds = feeds_of(index)
 feeds["feeds/sitemap.xml"] = feeds_sitemap(list(feeds), settings.site.url)
 for path, text in feeds.items():
     write(path, text)
-for path, source_file in edit_paths(editions).items():
-    mkdocs_gen_files.set_edit_path(path, "../" + source_file)
-# The hand-written pages, in the site's language (docs/i18n/<page>.<language>.md).
-for name in ("about", "correcting"):
-    page_source = f"i18n/{name}.{settings.language}.md"
-    with open(Path(__file__).parent / page_source, encoding="utf-8") as handle:
-        write(f"{name}.md", handle.read())
-    mkdocs_gen_files.set_edit_path(f"{name}.md", page_source)
 # MkDocs now converts and writes every page while Pagefind indexes beside it: let go of the
 # archive's index and give the freed heap back (buildcache.release_memory).
 del source, editions, index, feeds

@@ -2,7 +2,7 @@
 
 * ``on_config``: take the site's identity from the briefing settings (briefing.yaml + env).
   mkdocs.yml stays static; this fills in site name and URL, the repository and branch the
-  "edit" buttons open, the UI language and the navigation labels. Hand-written pages live in
+  "edit" buttons open, the UI language and the navigation (the page families' entries). Hand-written pages live in
   docs/, so edit_uri points there; generated pages set their edit path to "../data/..."
   (see gen_pages.py), which resolves to the YAML at the repository root.
 * ``on_page_markdown`` / ``on_page_content``: keep the pages' raw HTML blocks out of

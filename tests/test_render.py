@@ -21,6 +21,7 @@ from hypothesis import given, settings as hyp_settings, strategies as st
 
 from generator.render.escape import MD_SPECIALS, escape_html, escape_md, one_line, safe_url
 from generator.render.feeds import render_feeds
+from generator.render.index import SiteIndex
 from generator.render.pages import edit_paths, render_site
 from site_data import HOSTILE_ID, HOSTILE_TITLE, REPO, sample_editions, sample_items, sample_settings, synthetic_archive
 
@@ -94,9 +95,12 @@ def test_expected_pages_exist():
 
 
 def test_edit_paths_point_at_edition_yaml():
-    paths = edit_paths(sample_editions())
-    assert paths["days/2026/2026-03-31.md"] == "data/briefings/2026/2026-03-31.yaml"
+    index = SiteIndex.build(sample_items(), sample_editions(), sample_settings())
+    paths = edit_paths(index)
+    assert paths["days/2026/2026-03-31.md"] == "../data/briefings/2026/2026-03-31.yaml"  # relative to docs/
     assert set(paths) == {f"days/2026/{e.date:%Y-%m-%d}.md" for e in sample_editions()}
+    with_docs = edit_paths(index, REPO / "docs")
+    assert with_docs["about.md"] == "i18n/about.zh.md" and (REPO / "docs" / with_docs["correcting.md"]).is_file()
 
 
 # --------------------------------------------------------------------------- day page content
@@ -427,7 +431,7 @@ def test_no_html_is_built_in_python_under_render():
     allowed = {("rawhtml.py", "BLOCK_TAGS"), ("rawhtml.py", "_MARKER"), ("rawhtml.py", "_MARKER_RE"),
                ("rawhtml.py", "_HEADING_RE"), ("rawhtml.py", "_PERMALINK_RE")}  # patterns that read headings
     found = []
-    for path in sorted((REPO / "generator" / "render").glob("*.py")):
+    for path in sorted((REPO / "generator" / "render").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docstrings = {
             id(node.body[0].value)

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import feedparser
 import pytest
+import yaml
 
 from generator.ids import anchor
 from generator.render.build import BuildError, build_site, run_link_check
 from generator.render.escape import one_line
 from generator.render.plain import display_item
-from site_data import HOSTILE_TITLE, files_under, sample_editions, sample_items, sample_settings, write_archive
+from site_data import HOSTILE_TITLE, REPO, files_under, sample_editions, sample_items, sample_settings, write_archive
 
 pytestmark = pytest.mark.slow
 
@@ -77,6 +78,27 @@ def test_nav_does_not_list_days(site):
     page = read(site, "days/2026/2026-04-01/index.html")
     nav = page[page.index('md-nav--primary'):page.index("</nav>", page.index('md-nav--primary'))]
     assert "days/" not in nav
+
+
+def test_every_built_page_belongs_to_a_registered_family(site):
+    """The registry (pages.FAMILIES) is the only list of page types: the built site holds
+    exactly the pages its families list, and the navigation is their entries."""
+    from generator.render.index import SiteIndex
+    from generator.render.pages import FAMILIES, nav, site_pages
+    from generator.render.paths import page_url
+
+    settings = sample_settings()
+    index = SiteIndex.build(sample_items(), sample_editions(), settings)
+    families = {page_url(p.path): p.family for p in site_pages(index, lambda e: sample_items(), docs_dir=REPO / "docs")}
+    built = {page_url(p.relative_to(site).as_posix()[: -len("index.html")] + "index.md")
+             for p in site.rglob("index.html") if not p.relative_to(site).as_posix().startswith("pagefind")}
+    assert built == set(families), "pages built outside the registry, or registered pages not built"
+    assert set(families.values()) == {family.name for family in FAMILIES}
+    entries = [path for entry in nav(settings) for path in entry.values()]
+    assert entries == [f.nav.path for f in FAMILIES if f.nav] and "nav" not in yaml.safe_load((REPO / "mkdocs.yml").read_text())
+    primary = read(site, "index.html").split('md-nav--primary', 1)[1].split('md-sidebar--secondary', 1)[0]
+    links = [h for h in re.findall(r'<a href="([^"]+)" class="md-nav__link', primary) if not h.startswith("#")]
+    assert links == [page_url(p) or "." for p in entries]
 
 
 def test_feed_autodiscovery_in_head(site):

@@ -5,8 +5,10 @@
   shared by pages and feeds;
 * ``cards``: an item card's plain data; ``templates/``: all markup, Jinja2 with autoescape
   (``templating``);
-* ``pages.render_site(items, editions, settings) -> {path: Markdown}`` (``render_pages``
-  streams them, one day's items at a time), ``pages.edit_paths``, ``pages.nav``;
+* ``pages.FAMILIES``: the one list of page types, each a module under ``families/`` with
+  its template (``family`` says what a family holds);
+  ``pages.render_site(items, editions, settings) -> {path: Markdown}`` (``render_pages`` /
+  ``site_pages`` stream them, one day's items at a time), ``pages.edit_paths``, ``pages.nav``;
 * ``feeds.render_feeds(items, editions, settings) -> {path: XML}`` (``feeds_of(index)``);
 * ``build.build_site(settings, site_dir, check_links=False)``: mkdocs build --strict + Pagefind
   (+ lychee offline), what ``briefing build`` runs.

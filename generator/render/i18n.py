@@ -6,6 +6,8 @@ Only fixed labels live here; nothing from a source. ``{name}`` placeholders are 
 
 from __future__ import annotations
 
+import functools
+
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {
         "tagline": "每日 AI 研究简报：来自 arXiv、Hugging Face 与 GitHub，逐条核验。",
@@ -413,10 +415,11 @@ class Labels:
 
     def __init__(self, language: str):
         self.language = language if language in STRINGS else "zh"
-        self._strings = STRINGS[self.language]
+        self._strings = strings(self.language)
+        self._english = strings("en")
 
     def __call__(self, key: str, **values: object) -> str:
-        text = self._strings.get(key) or STRINGS["en"].get(key) or key
+        text = self._strings.get(key) or self._english.get(key) or key
         return text.format_map(_Missing(values)) if values else text
 
     def has(self, key: str) -> bool:
@@ -425,3 +428,22 @@ class Labels:
     def month(self, yyyy_mm: str) -> str:
         year, month = yyyy_mm.split("-")
         return self("month", year=year, month=int(month), month_name=MONTH_NAMES_EN[int(month) - 1])
+
+
+# ---- the page families' own labels
+# Each family module (generator/render/families/) declares the labels only its pages use,
+# both languages side by side, so adding a page type does not edit this file.
+
+
+@functools.lru_cache(maxsize=None)
+def strings(language: str) -> dict[str, str]:
+    """Every label of ``language``: ``STRINGS`` and those of the page families."""
+    from .pages import FAMILIES  # imported here: the families render with these labels
+
+    merged = dict(STRINGS[language])
+    for family in FAMILIES:
+        for key, text in family.labels.get(language, {}).items():
+            if key in merged:
+                raise ValueError(f"page family {family.name}: label {key!r} is already defined")
+            merged[key] = text
+    return merged

@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from ..text import collapse_whitespace
 from .escape import escape_html, escape_md, escape_text, safe_url
-from .i18n import STRINGS, Labels
+from .i18n import Labels, strings
 
 _LAYOUT_RE = re.compile(r"\n[ \t]*")
 # Text escape_html would return unchanged: words separated by single spaces, none of
@@ -106,7 +106,7 @@ class _FixedLabels(dict):
 
 
 def _fixed_labels(t: Labels) -> _FixedLabels:
-    keys = dict.fromkeys([*STRINGS["en"], *STRINGS[t.language]])
+    keys = dict.fromkeys([*strings("en"), *strings(t.language)])
     return _FixedLabels({key: Markup(escape_html(t(key))) for key in keys})
 
 

@@ -1,0 +1,179 @@
+"""A day: one edition's page, with every section, item card, idea and the source report.
+
+The only family that needs full items: ``Renderer.items_of`` loads one edition's items when
+its page is prepared. With a cache, a day page is keyed by ``Renderer.version(edition)`` (a
+digest of its edition and item files) and ``day_facts`` (what it reads from the site index),
+so an unchanged day is not even loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from typing import Mapping
+
+from ...ids import anchor
+from ...models import Edition, EditionEntry, Item
+from ..cards import Link, Text, generated
+from ..escape import one_line
+from ..family import Nav, Page, PageFamily, Renderer
+from ..i18n import SOURCE_LABELS
+from ..index import SiteIndex
+from ..notes import translate
+from ..paths import archive_page, day_page, edition_source, month_of, rel
+from ..plain import DisplayItems
+
+SECTION_ORDER = ("highlights", "papers", "follow", "read-closely")
+SOURCE_COLUMNS = ["col_source", "col_status", "col_requests", "col_http", "col_retries", "col_fallback", "col_candidates"]
+
+
+def pages(r: Renderer):
+    for edition in r.index.editions:
+        inputs = partial(day_inputs, r, edition) if r.version is not None else None
+        yield Page(day_page(edition.date), partial(day, r, edition), inputs=inputs, edit="../" + edition_source(edition.date))
+
+
+def day_inputs(r: Renderer, edition: Edition) -> tuple:
+    return r.version(edition), day_facts(r, edition)
+
+
+def _is_edition_day(index: SiteIndex, value: str) -> bool:
+    try:
+        return dt.date.fromisoformat(value) in index.position
+    except ValueError:
+        return False
+
+
+def edition_nav(r: Renderer, page: str, edition: Edition) -> Nav:
+    editions = r.index.editions
+    position = r.index.position[edition.date]
+    prev = editions[position - 1].date if position > 0 else None
+    next_ = editions[position + 1].date if position + 1 < len(editions) else None
+    return Nav(
+        prev=Link(rel(page, day_page(prev)), f"{prev:%Y-%m-%d}") if prev else None,
+        month=Link(rel(page, archive_page(month_of(edition.date))), f"{edition.date:%Y-%m}"),
+        next=Link(rel(page, day_page(next_)), f"{next_:%Y-%m-%d}") if next_ else None,
+    )
+
+
+def day(r: Renderer, edition: Edition) -> dict:
+    """One edition's page data (its items from ``r.items_of``)."""
+    page = day_page(edition.date)
+    items = DisplayItems(r.items_of(edition))  # as readers see them: no TeX (the archive keeps it)
+    title = r.t("edition_title", title=r.settings.site.title, date=f"{edition.date:%Y-%m-%d}")
+    judgment = generated(edition.judgment) if edition.judgment is not None and one_line(edition.judgment.text) else None
+    rendered: set[str] = set()
+    sections = []
+    for slug in SECTION_ORDER:
+        section = edition.section(slug)
+        if section is None and slug not in edition.needs_llm:
+            continue
+        sections.append(section_view(r, page, slug, section, edition, items, rendered))
+    ideas = None
+    if edition.ideas or "ideas" in edition.needs_llm:
+        ideas = [
+            {
+                "title": idea.title.text,
+                "body": Text(idea.body.text, idea.body.human_edited(), len(idea.body.removed_claims)),
+                "claims": len(idea.title.removed_claims),
+                "refs": [r.cards.ref(page, i) for i in idea.items],
+            }
+            for idea in edition.ideas
+        ]
+    return {
+        "title": title,
+        "nav": edition_nav(r, page, edition),
+        "status": edition.status,
+        "judgment": judgment,
+        "judgment_needs_llm": "judgment" in edition.needs_llm,
+        "sections": sections,
+        "ideas": ideas,
+        "report": source_report(r, edition),
+    }
+
+
+def day_facts(r: Renderer, edition: Edition) -> tuple:
+    """What a day page reads from the site index (beyond its edition and items): its
+    neighbours, and for each item it mentions the day it first appeared and its title."""
+    index = r.index
+    position = index.position[edition.date]
+    neighbours = tuple(index.editions[i].date for i in (position - 1, position + 1) if 0 <= i < len(index.editions))
+    mentioned = list(edition.item_ids()) + [i for idea in edition.ideas for i in idea.items]
+    dates = []
+    for section in edition.sections:
+        for entry in section.entries:
+            for note in entry.continuity:
+                kind, _, value = note.partition(":")
+                if kind.endswith("-of"):
+                    mentioned.append(value)
+                elif kind == "seen-before":
+                    dates.append((value, _is_edition_day(index, value)))
+    items = tuple((i, index.first_day.get(i), index.title_text(i)) for i in dict.fromkeys(mentioned))
+    return position == 0, neighbours, items, tuple(dates)
+
+
+def section_view(r: Renderer, page: str, slug: str, section, edition: Edition, items: Mapping[str, Item], rendered: set[str]) -> dict:
+    view = {"slug": slug, "needs_llm": False, "empty": False, "read_closely": None, "entries": []}
+    if section is None or not section.entries:
+        view["needs_llm" if slug in edition.needs_llm else "empty"] = True
+        return view
+    entries = section.entries
+    if slug == "read-closely":
+        view["read_closely"] = [read_closely_row(r, entry, items) for entry in entries]
+        # listed only in the list: the full card follows it
+        entries = [e for e in entries if e.item in items and e.item not in rendered]
+    view["entries"] = [entry_view(r, page, entry, items, rendered) for entry in entries]
+    return view
+
+
+def entry_view(r: Renderer, page: str, entry: EditionEntry, items: Mapping[str, Item], rendered: set[str]) -> dict:
+    item = items.get(entry.item)
+    if item is None:
+        return {"missing": entry.item}
+    if entry.item in rendered:
+        return {"seen": r.cards.ref(page, entry.item)}
+    rendered.add(entry.item)
+    return {"card": r.cards.card(page, item, entry)}
+
+
+def read_closely_row(r: Renderer, entry: EditionEntry, items: Mapping[str, Item]) -> dict:
+    item = items.get(entry.item)
+    if item is None:
+        return {"missing": entry.item}
+    reason = (
+        generated(item.commentary.why_it_matters, r.language)
+        or r.cards.relation(item)
+        or generated(item.commentary.contribution, r.language)
+    )
+    return {"link": Link("#" + anchor(entry.item), r.index.title_text(entry.item)), "reason": reason}
+
+
+def source_report(r: Renderer, edition: Edition) -> dict | None:
+    t = r.t
+    if not (edition.sources or edition.commentary_notes or edition.ranking_notes or edition.stats.candidates):
+        return None
+    rows = [
+        [
+            SOURCE_LABELS.get(report.source, report.source),
+            t("status_source_degraded" if report.status == "degraded" else f"status_{report.status}"),
+            str(report.requests),
+            ", ".join(f"{code}×{count}" for code, count in report.http_statuses.items()),
+            str(report.retries),
+            "".join(p.text or p.quote for p in translate(t, report.fallback or "")),
+            str(report.candidates),
+        ]
+        for report in edition.sources
+    ]
+    notes = [(SOURCE_LABELS.get(x.source, x.source), [translate(t, n) for n in x.notes]) for x in edition.sources if x.notes]
+    stats = edition.stats
+    return {
+        "header": SOURCE_COLUMNS,
+        "rows": rows,
+        "notes": notes,
+        "stats": t("run_stats", **stats.model_dump()) if stats.candidates or stats.verified else "",
+        "commentary_notes": [translate(t, n) for n in edition.commentary_notes],
+        "ranking_notes": edition.ranking_notes,  # written in the edition's language by grading
+    }
+
+
+FAMILY = PageFamily("day", "day.md", pages)

@@ -1,0 +1,41 @@
+"""A month of the archive: its briefings, newest first, each with its judgment and picks."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from ..cards import Link
+from ..escape import one_line, truncate
+from ..family import Page, PageFamily, Renderer, around
+from ..paths import archive_page, day_page, href
+
+ARCHIVE_PICKS = 5
+JUDGMENT_EXCERPT = 200
+CONTRIBUTION_EXCERPT = 160
+
+
+def pages(r: Renderer):
+    months = r.months()
+    names = [month for month, _ in months]
+    for i, (month, editions) in enumerate(months):
+        newer, older = around(names, i)
+        yield Page(archive_page(month), partial(archive_month, r, month, editions, newer, older))
+
+
+def archive_month(r: Renderer, month: str, editions, newer: str | None, older: str | None) -> dict:
+    t = r.t
+    page = archive_page(month)
+    rows = []
+    for edition in editions:
+        judgment = edition.judgment.text if edition.judgment is not None and one_line(edition.judgment.text) else ""
+        rows.append({
+            "link": Link(href(page, day_page(edition.date)), f"{edition.date:%Y-%m-%d}"),
+            "count": t("items_count", n=len(edition.item_ids())),
+            "judgment": truncate(judgment, JUDGMENT_EXCERPT) if judgment else "",
+            "picks": [r.cards.ref(page, i) for i in r.index.picks(edition, ARCHIVE_PICKS)],
+        })
+    nav = r.month_nav(page, older, newer, archive_page, "archive/index.md", t("archive"))
+    return {"month": t.month(month), "nav": nav, "rows": rows}
+
+
+FAMILY = PageFamily("month", "archive_month.md", pages)
