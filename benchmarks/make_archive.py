@@ -380,8 +380,7 @@ class Generator:
 
     def classify(self, item: Item) -> None:
         classify.apply(item, self.settings.taxonomy)
-        relevance = self.ranker.rank([rank.item_document(item)])[item.id]
-        item.relevance = rank.explained(relevance, self.settings.profile, self.settings.language)
+        item.relevance = self.ranker.rank([rank.item_document(item)])[item.id]
 
     def repo(self, day: dt.date) -> tuple[Item, dict]:
         rng = self.rng

@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Kind = Literal["paper", "repo", "model", "dataset"]
 KINDS: tuple[str, ...] = ("paper", "repo", "model", "dataset")
@@ -113,7 +113,15 @@ class Relevance(Strict):
     reader: Literal["follows", "rated-relevant", "rated-not-relevant"] | None = None  # the reader's own word on it
     grade: int | None = Field(None, ge=0, le=3)  # an LLM's 0-3 grade against the profile, when one graded it
     graded_by: str | None = None  # "llm:<model>"
-    explanation: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_stored_wording(cls, data):
+        """Archives written before pages worded the evidence themselves (``render.explain``)
+        stored an ``explanation`` sentence in one language: it is read and ignored."""
+        if isinstance(data, dict) and "explanation" in data:
+            data = {k: v for k, v in data.items() if k != "explanation"}
+        return data
 
 
 class CategoryMatch(Strict):

@@ -183,7 +183,7 @@ def run(
         classify.apply(item, settings.taxonomy)
         items[item.id] = item
         day_signals[item.id] = merge.signals(source_group)
-    for item_id, relevance in rank.relevances(ranker, list(items.values()), settings.language).items():
+    for item_id, relevance in rank.relevances(ranker, list(items.values())).items():
         items[item_id].relevance = relevance
     use_llm = with_llm and llm_configured(settings)
     ranking_notes, commentary_settings = [], settings

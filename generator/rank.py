@@ -9,8 +9,9 @@ Three signals, each explainable:
   counts against;
 * **unwanted** — evidence that the item is about a topic the reader skips scales it down.
 
-The stored explanation names the matched phrases and the nearest library items, so a reader
-can see why something was picked ("close to ClawGym, which you follow").
+What is stored is the evidence itself (the matched phrases per interest, the nearest library
+items, the unwanted topics); pages word it in their language (``render.explain``: "close to
+ClawGym, which you follow").
 """
 
 from __future__ import annotations
@@ -208,38 +209,9 @@ def _with_tags(summary: str, kind: str, tags: list[str]) -> str:
     return f"{summary} {' '.join(dict.fromkeys(t.replace('-', ' ') for t in tags))}".strip()
 
 
-def relevances(ranker: Ranker, items: list, language: str) -> dict[str, Relevance]:
-    """Each item's relevance, explained in ``language``: what the pipeline stores."""
-    ranked = ranker.rank([item_document(item) for item in items])
-    return {item_id: explained(relevance, ranker.profile, language) for item_id, relevance in ranked.items()}
-
-
-def explained(relevance: Relevance, profile: Profile, language: str) -> Relevance:
-    """The relevance with its explanation written out in the reader's language."""
-    zh = language == "zh"
-    names = profile.names(language)
-    sep = "；" if zh else "; "
-    parts = [f"{names.get(m.interest, m.interest)}{'：' if zh else ': '}{', '.join(m.terms)}" for m in relevance.matched]
-    if relevance.reader:
-        parts.insert(0, reader_note(relevance.reader, language))
-    if relevance.nearest:
-        close = "、".join(n.title for n in relevance.nearest) if zh else ", ".join(n.title for n in relevance.nearest)
-        parts.append(f"与你关注的 {close} 相近" if zh else f"close to {close}, which you follow")
-    if relevance.unwanted:
-        topics = ("、" if zh else ", ").join(names.get(u.interest, u.interest) for u in relevance.unwanted)
-        parts.append(f"降权：属于你不想看的主题（{topics}）" if zh else f"ranked down: a topic you skip ({topics})")
-    return relevance.model_copy(update={"explanation": sep.join(parts)})
-
-
-_READER_NOTES = {
-    "follows": ("在你的文献库中", "in your library"),
-    "rated-relevant": ("你标记为相关", "you rated it relevant"),
-    "rated-not-relevant": ("你标记为不相关", "you rated it not relevant"),
-}
-
-
-def reader_note(reader: str, language: str) -> str:
-    return _READER_NOTES[reader][0 if language == "zh" else 1]
+def relevances(ranker: Ranker, items: list) -> dict[str, Relevance]:
+    """Each item's relevance, as the pipeline stores it (``render.explain`` words it for pages)."""
+    return ranker.rank([item_document(item) for item in items])
 
 
 def relevance_value(relevance: Relevance) -> float:

@@ -159,7 +159,6 @@ def sample_items() -> dict[str, Item]:
             relevance=Relevance(
                 score=0.7,
                 matched=[InterestMatch(interest="latent-reasoning", terms=["latent reasoning"])],
-                explanation="matches Latent reasoning on: latent reasoning",
             ),
         ),
         Item(

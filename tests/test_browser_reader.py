@@ -206,6 +206,8 @@ def test_search_filters_by_kind_and_category(open_page, site_url, replayed_site)
     page = open_page()
     everything = _check_item_results(search_results(page, site_url, "agent"), shown)
     assert {i.kind for i in everything} >= {"paper", "repo"}
+    # Pagefind UI adds the filter groups as their filter files arrive: wait for both
+    page.wait_for_function("() => document.querySelectorAll('.pagefind-ui__filter-name').length >= 2")
     names = page.locator(".pagefind-ui__filter-name").all_inner_texts()
     assert {"类型", "类别"} <= set(names), names
     before = page.locator(".pagefind-ui__message").inner_text()

@@ -26,6 +26,8 @@ from generator import classify, rank
 from generator.errors import LLMError
 from generator.http import Http
 from generator.ids import arxiv_abs_url
+from generator.render.explain import explanation
+from generator.render.i18n import Labels
 from generator.models import (
     Edition,
     EditionEntry,
@@ -106,7 +108,7 @@ def load_items(settings: Settings) -> list[Item]:
         items.append(item)
     ranker = rank.Ranker(settings.profile, [])
     for item in items:
-        item.relevance = rank.relevances(ranker, [item], settings.language)[item.id]
+        item.relevance = rank.relevances(ranker, [item])[item.id]
     return items
 
 
@@ -371,7 +373,8 @@ def test_without_an_llm_commentary_is_complete_and_extractive(language, caplog):
 
     for item in items:
         c = item.commentary
-        assert c.contribution is not None and c.relation is not None
+        # no extractive relation: the page words the ranking's evidence (render.explain)
+        assert c.contribution is not None and c.relation is None
         for g in (c.contribution, c.why_it_matters, c.relation):
             if g is not None:
                 assert (g.by, g.prompt, g.date) == ("extractive", "extractive.v1", DAY)
@@ -387,8 +390,8 @@ def test_without_an_llm_commentary_is_complete_and_extractive(language, caplog):
         if item.relevance.matched:
             first = item.relevance.matched[0]
             name = settings.profile.names(language)[first.interest]
-            expected = f"与「{name}」相关：匹配 " if language == "zh" else f"Related to '{name}': matched "
-            assert c.relation.text.startswith(expected + ", ".join(first.terms))
+            expected = f"{name}：" if language == "zh" else f"{name}: "
+            assert explanation(item.relevance, settings.profile, Labels(language)).startswith(expected + ", ".join(first.terms))
     tide = items[0]
     assert tide.commentary.contribution.text.startswith("We present TIDE, the first framework")
     assert "outperforms the baseline" in tide.commentary.why_it_matters.text

@@ -12,9 +12,13 @@ import httpx
 import pytest
 
 from conftest import ROOT, payload
-from generator import classify, edition as edition_mod, evidence, library, rank
+from generator import classify, edition as edition_mod, evidence, library, rank, settings as settings_mod
 from generator.http import Http, HostPolicy
 from generator.models import EditionEntry, Item, Relevance, Sighting, Verification
+from generator.render.cards import Cards
+from generator.render.explain import explanation
+from generator.render.i18n import Labels
+from generator.render.index import SiteIndex
 from generator.settings import LibraryEntry
 from generator.sources import arxiv, github, huggingface
 from generator.store import Archive
@@ -127,8 +131,8 @@ def test_the_explanation_names_phrases_and_the_nearest_library_item(papers, sett
     half = claw.summary[: len(claw.summary) // 2]
     relevance = ranker_for(settings, [followed]).rank([rank.Document("arxiv:new", claw.title, half)])["arxiv:new"]
     assert relevance.nearest and relevance.nearest[0].title == "ClawGym"
-    zh = rank.explained(relevance, settings.profile, "zh").explanation
-    en = rank.explained(relevance, settings.profile, "en").explanation
+    zh = explanation(relevance, settings.profile, Labels("zh"))
+    en = explanation(relevance, settings.profile, Labels("en"))
     assert "与你关注的 ClawGym 相近" in zh and "close to ClawGym, which you follow" in en
     assert relevance.matched and relevance.matched[0].terms[0] in en
 
@@ -142,7 +146,7 @@ def test_the_readers_own_word_outranks_inference(papers, settings_factory):
     rejected = ranker_for(settings, [rank.Exemplar(claw.id, "ClawGym", text, positive=False, rated=True)]).rank([document])[claw.id]
     assert follows.reader == "follows" and follows.score >= rank.FOLLOWED_FLOOR and follows.nearest == []
     assert rejected.reader == "rated-not-relevant" and rejected.score <= rank.REJECTED_CEILING
-    assert rank.explained(rejected, settings.profile, "zh").explanation.startswith("你标记为不相关")
+    assert explanation(rejected, settings.profile, Labels("zh")).startswith("你标记为不相关")
 
 
 def test_library_similarity_lifts_what_the_reader_follows(papers, settings_factory):
@@ -270,8 +274,10 @@ def test_the_replayed_days_follow_list_has_repos_models_and_datasets_with_reason
     assert {item.kind for item in follow} == {"repo", "model", "dataset"}
     scores = [e.score for e in edition.section("follow").entries]
     assert scores == sorted(scores, reverse=True)
+    settings = settings_mod.load(ROOT / "briefing.yaml")
+    cards = Cards(SiteIndex.build({i.id: i for i in follow}, [edition], settings))
     for item in follow:
-        relation = item.commentary.relation.text
+        relation = cards.relation(item).text
         assert any("\u4e00" <= ch <= "\u9fff" for ch in relation), (item.id, relation)
         if item.commentary.why_it_matters is not None:
             assert "语言" in item.commentary.why_it_matters.text or "主题" in item.commentary.why_it_matters.text

@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
-from conftest import REPLAY_DAY
+from conftest import REPLAY_DAY, ROOT
 from fake_llm import GRADE_TASK, Answer, Reply, FakeLLM, grade_answer
+from generator import settings as settings_mod
 from generator.ids import item_path
+from generator.render.explain import explanation
+from generator.render.i18n import Labels
 from generator.store import Archive
 from generator.validate import validate
 from test_commentary_e2e import base_env, run_briefing
@@ -60,7 +63,8 @@ def test_a_paper_rated_relevant_joins_the_library(tmp_path):
     replay(data, "--date", str(NEXT_DAY))
     item = Archive(data).load_item(low)
     assert item.rating == "relevant"  # rewritten by the run, the reader's field kept
-    assert item.relevance.reader == "rated-relevant" and "你标记为相关" in item.relevance.explanation
+    assert item.relevance.reader == "rated-relevant"
+    assert "你标记为相关" in explanation(item.relevance, settings_mod.load(ROOT / "briefing.yaml").profile, Labels("zh"))
     assert low in papers_in_order(data, NEXT_DAY)[:5]  # the reader's word puts it among the highlights
 
 

@@ -5,7 +5,7 @@
   boundary, never mid-word. It stays in the source's language: honest beats translated.
 * why_it_matters: another extract, a sentence stating results ("outperforms",
   "improves", "achieves"...); omitted when the source states none.
-* relation: the stored relevance match, rendered in the configured language.
+* relation: none; the page words the stored relevance evidence in its own language.
 * repos: the description; models: the model card summary and the facts in ``extra``.
 * the day's judgment: counts from the archive (rising categories against the previous
   editions, items that keep reappearing, items by kind and source).
@@ -20,7 +20,6 @@ import re
 from collections import Counter
 from typing import Any
 
-from .. import rank
 from ..models import Edition, Item
 from ..settings import Settings
 from ..text import collapse_whitespace
@@ -190,33 +189,11 @@ def facts_line(item: Item, language: str) -> str:
     return ("；" if language == "zh" else "; ").join(unique)
 
 
-def relation(item: Item, settings: Settings) -> str:
-    """Which of the reader's interests the item matched, and on what."""
-    names = settings.profile.names(settings.language)
-    zh = settings.language == "zh"
-    parts = [rank.reader_note(item.relevance.reader, settings.language)] if item.relevance.reader else []
-    for match in item.relevance.matched:
-        name = names.get(match.interest, match.interest)
-        on = ", ".join(match.terms)
-        if zh:
-            parts.append(f"与「{name}」相关：匹配 {on}" if on else f"与「{name}」相关")
-        else:
-            parts.append(f"Related to '{name}': matched {on}" if on else f"Related to '{name}'")
-    if item.relevance.nearest:
-        close = [n.title for n in item.relevance.nearest]
-        parts.append(f"与你关注的 {'、'.join(close)} 相近" if zh else f"close to {', '.join(close)}, which you follow")
-    if parts:
-        return ("；" if zh else "; ").join(parts)
-    if collapse_whitespace(item.relevance.explanation):
-        return collapse_whitespace(item.relevance.explanation)
-    return "未匹配到已配置的关注方向" if zh else "No match with the configured interests"
-
-
 def item_fields(item: Item, settings: Settings) -> dict[str, str | None]:
     return {
         "contribution": contribution(item, settings.language) or None,
         "why_it_matters": why_it_matters(item, settings),
-        "relation": relation(item, settings),
+        "relation": None,  # the ranking's evidence, worded by the page (render.explain)
     }
 
 

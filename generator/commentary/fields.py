@@ -92,7 +92,7 @@ def _relevance(item: Item, settings: Settings) -> dict[str, Any]:
     names = settings.profile.names(settings.language)
     return {
         "matched": [{"interest": names.get(m.interest, m.interest), "terms": list(m.terms)} for m in item.relevance.matched],
-        "explanation": item.relevance.explanation,
+        "close_to": [n.title for n in item.relevance.nearest],  # items the reader follows
     }
 
 
@@ -128,7 +128,7 @@ def profile_text(settings: Settings) -> list[str]:
 
 def relevance_text(item: Item, settings: Settings) -> list[str]:
     rel = _relevance(item, settings)
-    return [rel["explanation"], *(m["interest"] for m in rel["matched"]), *(p for m in rel["matched"] for p in m["terms"])]
+    return [*rel["close_to"], *(m["interest"] for m in rel["matched"]), *(p for m in rel["matched"] for p in m["terms"])]
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..ids import anchor, arxiv_abs_url
 from ..models import EditionEntry, GeneratedText, Item
 from .escape import one_line, safe_url, truncate
+from .explain import explanation
 from .i18n import SOURCE_LABELS, Labels
 from .index import SiteIndex
 from .notes import Part, translate
@@ -273,14 +274,13 @@ class Cards:
                 parts.append(f"{key.replace('_', ' ')} {fmt_number(value)}")
         return parts
 
-    def relation(self, item: Item) -> Text | None:
-        """The item's relation to the reader's work, or the relevance explanation."""
-        text = generated(item.commentary.relation)
-        if text:
-            return text
-        if one_line(item.relevance.explanation):
-            return Text(item.relevance.explanation)
-        return None
+    def relation(self, item: Item) -> Text:
+        """The item's relation to the reader's work: written by an LLM, its grader or a human,
+        else the ranking's evidence worded in the page's language (an extract's relation was
+        that same evidence, worded in the run's language: the page words it afresh)."""
+        written = item.commentary.relation
+        text = generated(written) if written is not None and written.by != "extractive" else None
+        return text or Text(explanation(item.relevance, self.index.settings.profile, self.t))
 
     def why_missing(self, item: Item) -> Text:
         """Why an item has no "why it matters" row: no empty rows, the reader is told."""

@@ -1,0 +1,32 @@
+"""Why an item was picked, in the page's language, from its stored relevance.
+
+Ranking (``generator.rank``) stores what it found as data: the interests that matched and on
+which phrases, the nearest items the reader follows, the unwanted topics in evidence, the
+reader's own word on the item. This module is the one place that turns those fields into a
+sentence, through the labels of the page's language (``i18n``), so a ``zh`` archive built as
+an ``en`` site explains itself in English and no explanation is ever stored as text.
+"""
+
+from __future__ import annotations
+
+from ..models import Relevance
+from ..settings import Profile
+from .i18n import Labels
+
+
+def relevance_parts(relevance: Relevance, profile: Profile, t: Labels) -> list[str]:
+    """The explanation's clauses: the reader's word, each matched interest with its phrases,
+    the followed items it is close to, the unwanted topics that ranked it down."""
+    names = profile.names(t.language)
+    parts = [t("rel_reader_" + relevance.reader)] if relevance.reader else []
+    parts += [t("rel_matched", interest=names.get(m.interest, m.interest), terms=", ".join(m.terms)) for m in relevance.matched]
+    if relevance.nearest:
+        parts.append(t("rel_close", titles=t("list_sep").join(n.title for n in relevance.nearest)))
+    if relevance.unwanted:
+        parts.append(t("rel_unwanted", topics=t("list_sep").join(names.get(u.interest, u.interest) for u in relevance.unwanted)))
+    return parts
+
+
+def explanation(relevance: Relevance, profile: Profile, t: Labels) -> str:
+    """The explanation as one line; says so when nothing matched."""
+    return t("clause_sep").join(relevance_parts(relevance, profile, t)) or t("rel_none")
