@@ -17,7 +17,7 @@ from generator import buildcache, settings as settings_mod
 from generator.render.build import search_parts_wanted, write_search_parts
 from generator.render.feeds import feeds_of
 from generator.render.index import SiteIndex
-from generator.render.pages import PageCache, site_pages
+from generator.render.pages import page_cache, site_pages
 from generator.render.search import iter_records
 
 
@@ -36,7 +36,7 @@ cache = buildcache.session()
 source = buildcache.CachedArchive(settings.data_dir, cache)
 editions = source.editions()
 index = SiteIndex.build(source.summaries(), editions, settings)
-pages = PageCache(cache, buildcache.page_salt(settings, Path(__file__).resolve().parent / "overrides"))
+pages = page_cache(cache, buildcache.page_salt(settings, Path(__file__).resolve().parent / "overrides"))
 
 
 def write(path: str, text: str) -> None:

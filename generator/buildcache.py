@@ -35,6 +35,7 @@ import subprocess
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .memo import Memo
 from .models import Edition, Item
 
 FORMAT = 2
@@ -294,9 +295,25 @@ def _parsed_item(path: Path) -> tuple[bytes, bytes]:
     from .render.index import ItemSummary
 
     item = _parse(path, Item)
-    summary = ItemSummary.of(item)
-    row = [item.id, summary.title, summary.kind, list(summary.categories), summary.contribution, summary.extract]
-    return item.model_dump_json().encode(), json.dumps(row, ensure_ascii=False).encode()
+    return _model_json(item), _summary_row((item.id, ItemSummary.of(item)))
+
+
+def _model_json(model) -> bytes:
+    return model.model_dump_json().encode()
+
+
+def _summary_row(entry) -> bytes:
+    """An item's id and light summary (``index.ItemSummary``) as the cache keeps them."""
+    item_id, summary = entry
+    row = [item_id, summary.title, summary.kind, list(summary.categories), summary.contribution, summary.extract]
+    return json.dumps(row, ensure_ascii=False).encode()
+
+
+def _summary(row: bytes):
+    from .render.index import ItemSummary
+
+    item_id, title, kind, categories, contribution, extract = json.loads(row)
+    return item_id, ItemSummary(title, kind, tuple(categories), contribution, extract)
 
 
 class CachedArchive:
@@ -312,54 +329,37 @@ class CachedArchive:
         self.edition_paths = self.archive.edition_files()
         self.prints = fingerprints(self.archive.root, [*self.item_paths, *self.edition_paths])
         self._files_by_id: dict[str, tuple[Path, str | None]] = {}
+        self.edition_memo = Memo(cache, "files", dump=_model_json, load=Edition.model_validate_json)
+        self.item_memo = Memo(cache, "files", dump=_model_json, load=Item.model_validate_json)
+        self.summary_memo = Memo(cache, "files", dump=_summary_row, load=_summary)
 
     def editions(self) -> list[Edition]:
         keys = {path: self.cache.file_key("edition", self.prints[path]) for path in self.edition_paths}
-        found = self.cache.get_many("files", keys.values())
-        out = []
-        for path, key in keys.items():
-            if key in found:
-                out.append(Edition.model_validate_json(found[key]))
-            else:
-                edition = _parse(path, Edition)
-                self.cache.put("files", key, edition.model_dump_json().encode())
-                out.append(edition)
-        return out
+        return list(self.edition_memo.many(keys, lambda missing: ((path, _parse(path, Edition)) for path in missing)).values())
 
     def summaries(self) -> dict:
         """{item id: ItemSummary} for every item file (parsing only files not cached; many of
         them, half in a second process: see :func:`_parse_items`)."""
-        from .render.index import ItemSummary
+
+        def parse(missing: list[Path]):
+            for path, (item_json, row) in _parse_items(missing):
+                self.cache.put("files", self.cache.file_key("item", self.prints[path]), item_json)
+                yield path, _summary(row)
 
         keys = {path: self.cache.file_key("summary", self.prints[path]) for path in self.item_paths}
-        found = self.cache.get_many("files", keys.values())
-        rows = {}
-        for path, (item_json, row) in _parse_items([path for path, key in keys.items() if key not in found]):
-            self.cache.put("files", self.cache.file_key("item", self.prints[path]), item_json)
-            self.cache.put("files", keys[path], row)
-            rows[path] = row
-        out = {}
-        for path, key in keys.items():
-            raw = found.get(key) or rows[path]
-            if key in found:
-                self.cache.keep("files", self.cache.file_key("item", self.prints[path]))  # its item row too
-            item_id, title, kind, categories, contribution, extract = json.loads(raw)
-            out[item_id] = ItemSummary(title, kind, tuple(categories), contribution, extract)
-        return out
+        found = self.summary_memo.many(keys, parse)
+        for path in self.item_paths:  # an item row goes with its summary row
+            self.cache.keep("files", self.cache.file_key("item", self.prints[path]))
+        return dict(found.values())
 
     def items_of(self, edition: Edition) -> dict[str, Item]:
         """The edition's items that exist, read from the cache (the YAML when not cached)."""
         out = {}
         for item_id in edition.item_ids():
             path, fp = self._item_file(item_id)
-            if fp is None:
-                continue
-            key = self.cache.file_key("item", fp)
-            raw = self.cache.get("files", key)
-            item = Item.model_validate_json(raw) if raw is not None else _parse(path, Item)
-            if raw is None:
-                self.cache.put("files", key, item.model_dump_json().encode())
-            out[item.id] = item
+            if fp is not None:
+                item = self.item_memo.by_key(self.cache.file_key("item", fp), lambda path=path: _parse(path, Item))
+                out[item.id] = item
         return out
 
     def version(self, edition: Edition) -> str:

@@ -477,7 +477,7 @@ class _Store:
 
 def test_cached_render_renders_again_only_what_changed():
     from generator.render.index import SiteIndex
-    from generator.render.pages import PageCache, render_pages
+    from generator.render.pages import page_cache, render_pages
 
     settings = sample_settings()
     items, editions = synthetic_archive(days=10, per_day=5)
@@ -487,7 +487,7 @@ def test_cached_render_renders_again_only_what_changed():
         loaded.append(edition.date)
         return items
 
-    cache = PageCache(_Store(), "salt")
+    cache = page_cache(_Store(), "salt")
     version = lambda edition: f"v1-{edition.date}"  # noqa: E731 (what the archive's file digests stand for)
     first = dict(render_pages(SiteIndex.build(items, editions, settings), items_of, cache=cache, version=version))
     assert first == render_site(items, editions, settings)
@@ -514,11 +514,11 @@ def test_cached_category_month_pages_follow_their_items():
     """A category month page comes from the cache by its entries and their summaries: a
     changed title (or excerpt) renders it again, with the new text."""
     from generator.render.index import SiteIndex
-    from generator.render.pages import PageCache, render_pages
+    from generator.render.pages import page_cache, render_pages
 
     settings = sample_settings()
     items, editions = synthetic_archive(days=6, per_day=5)
-    cache = PageCache(_Store(), "salt")
+    cache = page_cache(_Store(), "salt")
     version = lambda edition: str(edition.date)  # noqa: E731
     dict(render_pages(SiteIndex.build(items, editions, settings), lambda e: items, cache=cache, version=version))
     changed = editions[2].item_ids()[3]

@@ -11,12 +11,12 @@ language, one edition's items on demand, and the page cache.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Protocol
+from typing import Callable, Iterable, Mapping
 
+from ..memo import Memo, Store
 from ..models import Edition, Item
 from .cards import Cards, Link
 from .i18n import Labels
@@ -27,31 +27,13 @@ from .templating import render
 ItemsOf = Callable[[Edition], Mapping[str, Item]]
 
 
-class PageStore(Protocol):
-    """Where rendered pages are kept between builds (``buildcache.BuildCache``)."""
-
-    def get(self, table: str, key: str) -> bytes | None: ...
-
-    def put(self, table: str, key: str, value: bytes) -> None: ...
+PAGES_TABLE = "pages"  # rendered Markdown (and a day's search records) by the hash of its inputs
 
 
-class PageCache:
-    """Rendered Markdown by the hash of its input; ``salt`` stands for everything else a
+def page_cache(store: Store | None, salt: str) -> Memo[str]:
+    """Rendered Markdown by the hash of its inputs; ``salt`` stands for everything else a
     page depends on (the code and templates, the settings)."""
-
-    def __init__(self, store: PageStore, salt: str):
-        self.store = store
-        self.salt = salt
-
-    def key(self, *parts: object) -> str:
-        return hashlib.sha256(repr((self.salt, *parts)).encode()).hexdigest()
-
-    def get(self, key: str) -> str | None:
-        raw = self.store.get("pages", key)
-        return raw.decode("utf-8") if raw is not None else None
-
-    def put(self, key: str, text: str) -> None:
-        self.store.put("pages", key, text.encode("utf-8"))
+    return Memo(store, PAGES_TABLE, salt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +108,7 @@ class Renderer:
         index: SiteIndex,
         items_of: ItemsOf | None = None,
         *,
-        cache: PageCache | None = None,
+        cache: Memo[str] | None = None,
         version: Callable[[Edition], str] | None = None,
         docs_dir: Path | None = None,
     ):
@@ -136,27 +118,20 @@ class Renderer:
         self.t = Labels(self.language)
         self.cards = Cards(index)
         self.items_of = items_of or (lambda edition: {})
-        self.cache = cache
+        self.cache = cache or page_cache(None, "")
         self.version = version
         self.docs_dir = docs_dir
 
     def memo(self, inputs: tuple, make: Callable[[], str]) -> str:
         """``make()``, or what it gave last time for the same ``inputs`` (plain values)."""
-        if self.cache is None:
-            return make()
-        key = self.cache.key(self.language, *inputs)
-        text = self.cache.get(key)
-        if text is None:
-            text = make()
-            self.cache.put(key, text)
-        return text
+        return self.cache(make, self.language, *inputs)
 
     def render(self, family: PageFamily, page: Page) -> str:
         """The page's Markdown, from the cache when its inputs (or its data) are unchanged."""
         if family.text is not None:
             return family.text(self, page)
         template = page.template or family.template
-        if page.inputs is not None and self.cache is not None:
+        if page.inputs is not None and self.cache.store is not None:
             return self.memo((family.name, template, page.inputs()), lambda: render(self.language, template, **page.data()))
         data = page.data()
         return self.memo((template, data), lambda: render(self.language, template, **data))

@@ -40,7 +40,8 @@ from typing import Callable, Iterator
 
 from ..models import Edition, Item
 from ..settings import Settings
-from .family import ItemsOf, PageCache, PageFamily, Renderer
+from ..memo import Memo
+from .family import PAGES_TABLE, ItemsOf, PageFamily, Renderer, page_cache
 from .families import about, archive, category, day, home, month, search
 from .i18n import Labels
 from .index import ItemSummary, SiteIndex
@@ -84,7 +85,7 @@ def site_pages(
     index: SiteIndex,
     items_of: ItemsOf | None = None,
     *,
-    cache: PageCache | None = None,
+    cache: Memo[str] | None = None,
     version: Callable[[Edition], str] | None = None,
     docs_dir: Path | None = None,
 ) -> Iterator[SitePage]:
@@ -102,7 +103,7 @@ def render_pages(
     index: SiteIndex,
     items_of: ItemsOf,
     *,
-    cache: PageCache | None = None,
+    cache: Memo[str] | None = None,
     version: Callable[[Edition], str] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """Every generated page as ``(docs-relative path, Markdown)``, one at a time (``site_pages``)."""
@@ -129,5 +130,5 @@ def edit_paths(index: SiteIndex, docs_dir: Path | None = None) -> dict[str, str]
     return {page.path: page.edit for family in FAMILIES for page in family.pages(r) if page.edit}
 
 
-__all__ = ["FAMILIES", "ItemSummary", "PageCache", "Renderer", "SiteIndex", "SitePage", "edit_paths", "nav",
+__all__ = ["FAMILIES", "PAGES_TABLE", "ItemSummary", "page_cache", "Renderer", "SiteIndex", "SitePage", "edit_paths", "nav",
            "render_pages", "render_site", "site_pages"]

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Mapping
 
 from ..ids import anchor
+from ..memo import Memo
 from ..models import Edition, Item
 from ..settings import Settings
 from .escape import one_line
@@ -97,25 +98,29 @@ def iter_records(
     """One record per listed item, in order of first appearance (deterministic), a day at a time.
 
     ``items_of(edition)`` gives one edition's items (as ``pages.render_pages`` asks for them),
-    so the whole archive need not be in memory. With ``cache`` (a ``pages.PageCache``) and
+    so the whole archive need not be in memory. With ``cache`` (a ``memo.Memo`` of text) and
     ``version`` (a digest of an edition's files), a day's records are kept between builds
     and its items are not read again while it is unchanged.
     """
     cards = Cards(index)
+    memo = None
+    if cache is not None and version is not None:  # the rows as JSON, in the same table as the pages
+        memo = Memo(cache.store, cache.table, cache.salt, dump=_json_bytes, load=json.loads)
     for edition in index.editions:
         firsts = sorted(i for i in dict.fromkeys(edition.item_ids()) if index.first_day.get(i) == edition.date)
         if not firsts:
             continue
-        key = cache.key(index.settings.language, "records", edition.date, firsts, version(edition)) if cache and version else None
-        stored = cache.get(key) if key else None
-        if stored is not None:
-            yield from (SearchRecord(**record) for record in json.loads(stored))
-            continue
-        items = items_of(edition)
-        day = [record_for(cards, display_item(items[i]), edition.date) for i in firsts if i in items]
-        if key:
-            cache.put(key, json.dumps([r.as_row() for r in day], ensure_ascii=False))
-        yield from day
+
+        def day(edition=edition, firsts=firsts) -> list[dict]:
+            items = items_of(edition)
+            return [record_for(cards, display_item(items[i]), edition.date).as_row() for i in firsts if i in items]
+
+        rows = memo(day, index.settings.language, "records", edition.date, firsts, version(edition)) if memo else day()
+        yield from (SearchRecord(**row) for row in rows)
+
+
+def _json_bytes(rows: list[dict]) -> bytes:
+    return json.dumps(rows, ensure_ascii=False).encode("utf-8")
 
 
 def search_records(items: Mapping[str, Item], editions: list[Edition], settings: Settings) -> list[SearchRecord]:
