@@ -20,4 +20,4 @@ fi
 briefing run --replay tests/fixtures/replay/2026-04-30.yaml --ok-if-degraded
 briefing validate
 briefing build --site-dir site --check-links
-echo "Done: open site/index.html, or serve it with: python -m http.server -d site 8000"
+echo "Done: serve the site with: python -m http.server -d site 8000, then open http://localhost:8000/"

@@ -167,7 +167,7 @@ def test_home_to_day_to_category(page, base_url):
     assert page.locator("#arxiv-2604-00003").is_visible()
     shot(page, "day")
     # from an item's category to the category's month page, and back to the item's anchor
-    page.locator("#arxiv-2604-00003 ~ ul").first.get_by_role("link", name="长上下文与记忆").click()
+    page.locator("#arxiv-2604-00003 ~ .item-card").first.get_by_role("link", name="长上下文与记忆").click()
     page.wait_for_url("**/categories/long-context/")
     shot(page, "category")
     page.get_by_role("link", name="2026 年 4 月").click()

@@ -26,7 +26,9 @@ from generator import classify, rank
 from generator.errors import LLMError
 from generator.http import Http
 from generator.ids import arxiv_abs_url
+from generator.render.cards import Cards
 from generator.render.explain import explanation
+from generator.render.index import SiteIndex
 from generator.render.i18n import Labels
 from generator.models import (
     Edition,
@@ -610,10 +612,14 @@ def test_other_flags_and_repos_and_models(http):
     edition.sections = [Section(slug="highlights", entries=[EditionEntry(item=repo.id), EditionEntry(item=model.id)])]
     commentate(items, edition, [], settings, None, DAY)
     assert repo.commentary.contribution.text == repo.summary
-    assert repo.commentary.why_it_matters.text == "topics: cs.CL, cs.AI, cs.LG; language: Python; license: MIT"
     assert repo.commentary.flags == ["reviewed"]
-    assert model.commentary.contribution.text == "pipeline: text-generation; library: transformers"
-    assert model.commentary.why_it_matters is None
+    # metadata is no reason: without an LLM no why_it_matters, and a model whose card has
+    # no text has no contribution; the page words its card's facts in its own language
+    assert repo.commentary.why_it_matters is None
+    assert model.commentary.contribution is None and model.commentary.why_it_matters is None
+    cards = Cards(SiteIndex.build({}, [], settings))
+    assert cards.facts(model) == "task text-generation; library transformers"
+    assert cards.facts(repo) == "language Python; licence MIT; topics cs.CL, cs.AI, cs.LG"
 
 
 @pytest.mark.parametrize("base_url", ["not a url", "ftp://127.0.0.1:1/v1", "http://[::1/v1"])

@@ -2,11 +2,12 @@
 
 * contribution: the source's own most informative sentence ("we propose / introduce /
   present...", else the first), trimmed to about 200 characters at a sentence or clause
-  boundary, never mid-word. It stays in the source's language: honest beats translated.
-* why_it_matters: another extract, a sentence stating results ("outperforms",
-  "improves", "achieves"...); omitted when the source states none.
+  boundary, never mid-word. It stays in the source's language: honest beats translated. A
+  repo's or dataset's description likewise; a heading ("Dataset Summary") is no content.
+* why_it_matters: a paper's sentence stating a concrete result (a figure, a named benchmark,
+  dataset, method or baseline: ``concrete``); omitted when the source states none, and for
+  repos, models and datasets (the page words why to follow them from the ranking's evidence).
 * relation: none; the page words the stored relevance evidence in its own language.
-* repos: the description; models: the model card summary and the facts in ``extra``.
 * the day's judgment: counts from the archive (rising categories against the previous
   editions, items that keep reappearing, items by kind and source).
 
@@ -110,14 +111,15 @@ def _chosen(sentences: list[str]) -> list[int]:
     return chosen
 
 
-def contribution(item: Item, language: str = "en") -> str:
-    """The source's own statement of what it contributes."""
+def contribution(item: Item) -> str | None:
+    """The source's own statement of what it contributes; None when it makes none (no text, or
+    only a heading such as "Dataset Summary": a repo's or model's card facts are worded by the
+    page instead)."""
     summary = collapse_whitespace(item.summary)
+    if not summary or is_heading(summary):
+        return None
     if item.kind != "paper":
-        # Repos: the description; models: the card summary, else the facts (pipeline tag, library).
-        return trim(summary) if summary else facts_line(item, language) or collapse_whitespace(item.title)
-    if not summary:
-        return collapse_whitespace(item.title)
+        return trim(summary)
     sentences = sentences_of(summary)
     chosen = _chosen(sentences)
     text = " ".join(sentences[i] for i in chosen)
@@ -134,10 +136,38 @@ def contribution(item: Item, language: str = "en") -> str:
     return trim(text)
 
 
-def why_it_matters(item: Item, settings: Settings) -> str | None:
-    """For papers, the sentence stating results; for repos and models, their stated facts."""
+# What a card's first line often is instead of a description: a section heading.
+_HEADING = re.compile(
+    r"#+\s.*|(?:(?:dataset|model|data)\s+)?(?:card|summary|description|overview|introduction|about|readme|details)"
+    r"(?:\s+(?:for|of)\s+\S+)?|(?:dataset|model)\s+card\s+for\s+.+",
+    re.IGNORECASE,
+)
+
+
+def is_heading(text: str) -> bool:
+    """A heading ("Dataset Summary", "Model Card for X", "## Overview"), never content."""
+    return bool(_HEADING.fullmatch(collapse_whitespace(text).rstrip(":")))
+
+
+# A concrete element of a result: a number, or a name (ALFWorld, GRPO, SWE-bench, Llama) that
+# is not the sentence's first word; generic acronyms (LLM, RL...) name no benchmark or method.
+_NUMBER = re.compile(r"\d")
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b(?:[A-Z][a-z]*[A-Z][\w-]*|[A-Z]{2,}[\w-]*|[A-Z][a-z]+(?:-[\w]+)+|[A-Z][a-z]{2,})\b")
+_GENERIC = {"LLM", "LLMs", "AI", "RL", "ML", "NLP", "VLM", "VLMs", "MLLM", "MLLMs", "LM", "LMs", "GPU", "GPUs", "API", "APIs",
+            "SOTA", "We", "Our", "The", "This", "These", "In", "Code"}
+
+
+def concrete(sentence: str) -> bool:
+    """Whether a result sentence says something specific: a figure, or a named benchmark,
+    dataset, method or baseline ("The results show that training is effective" does not)."""
+    return bool(_NUMBER.search(sentence)) or any(m.group() not in _GENERIC for m in _NAME.finditer(sentence))
+
+
+def why_it_matters(item: Item) -> str | None:
+    """A paper's sentence stating a concrete result (a figure, a named benchmark or baseline);
+    None when it states none, or for repos, models and datasets (the page words why to follow them)."""
     if item.kind != "paper":
-        return follow_reason(item, settings.language)
+        return None
     sentences = sentences_of(item.summary)
     if not sentences:
         return None
@@ -147,52 +177,15 @@ def why_it_matters(item: Item, settings: Settings) -> str | None:
     # Results come after the contribution; a "state of the art" before it is usually motivation.
     for pattern, order in ((_RESULT, after + before), (_WEAK_RESULT, after)):
         for i in order:
-            if pattern.search(sentences[i]):
+            if pattern.search(sentences[i]) and concrete(sentences[i]):
                 return trim(sentences[i])
     return None
 
 
-_FACT_LABELS = {
-    "zh": {
-        "pipeline_tag": "任务", "library_name": "库", "library": "库", "language": "语言",
-        "license": "许可证", "base_model": "基座模型", "parameters": "参数量", "topics": "主题",
-    },
-    "en": {
-        "pipeline_tag": "pipeline", "library_name": "library", "library": "library", "language": "language",
-        "license": "license", "base_model": "base model", "parameters": "parameters", "topics": "topics",
-    },
-}
-
-
-_TOPICS = {"zh": "主题", "en": "topics"}
-
-
-def follow_reason(item: Item, language: str) -> str | None:
-    """What a repo, model or dataset says it is, from its own card: its topics (tags) and
-    stated facts, labelled in the reader's language. (Its description is the contribution.)"""
-    parts = []
-    topics = [t for t in item.source_categories if t not in item.extra.values()][:6]
-    if item.kind == "repo" and topics:
-        parts.append(f"{_TOPICS[language]}{'：' if language == 'zh' else ': '}{', '.join(topics)}")
-    facts = facts_line(item, language)
-    if facts and collapse_whitespace(item.summary):  # without a description the facts are already its contribution
-        parts.append(facts)
-    return ("；" if language == "zh" else "; ").join(parts) or None
-
-
-def facts_line(item: Item, language: str) -> str:
-    """Known facts from ``extra`` (pipeline tag, library, language, license...), labelled."""
-    labels = _FACT_LABELS[language]
-    parts = [f"{labels[key]}: {collapse_whitespace(item.extra[key])}" for key in labels if collapse_whitespace(item.extra.get(key, ""))]
-    seen: set[str] = set()
-    unique = [p for p in parts if not (p in seen or seen.add(p))]
-    return ("；" if language == "zh" else "; ").join(unique)
-
-
-def item_fields(item: Item, settings: Settings) -> dict[str, str | None]:
+def item_fields(item: Item) -> dict[str, str | None]:
     return {
-        "contribution": contribution(item, settings.language) or None,
-        "why_it_matters": why_it_matters(item, settings),
+        "contribution": contribution(item),
+        "why_it_matters": why_it_matters(item),
         "relation": None,  # the ranking's evidence, worded by the page (render.explain)
     }
 

@@ -219,7 +219,7 @@ def _written(item: Item, inputs: str, outcome: _Outcome, session: Session, setti
              counts: _CommentaryCounts) -> Commentary:
     """The item's new commentary: the LLM's checked text, else extracts; human edits kept."""
     old = item.commentary
-    fallback = extractive.item_fields(item, settings)
+    fallback = extractive.item_fields(item)
     flags: set[str] = set()
     if outcome.failure == "budget":
         flags.add("llm-skipped: budget")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..ids import anchor, arxiv_abs_url
 from ..models import EditionEntry, GeneratedText, Item
 from .escape import one_line, safe_url, truncate
-from .explain import explanation
+from .explain import explanation, short_explanation
 from .i18n import SOURCE_LABELS, Labels
 from .index import SiteIndex
 from .notes import Part, translate
@@ -29,6 +29,8 @@ LINK_LABELS = {
     "project": "link_project", "homepage": "link_project", "doi": "link_doi",
 }
 _PLACEHOLDER = "\ue000"
+# What a repo's, model's or dataset's card states, as its source gave it (Item.extra), in order.
+FACT_KEYS = ("pipeline_tag", "library_name", "language", "license")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,40 @@ class Card:
 
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(slots=True)
+class Row:
+    """A paper listed compactly: its title, categories, why it is here, its abstract on demand."""
+
+    anchor: str
+    title: str
+    url: str | None
+    categories: list[Link]
+    partial: bool  # only partly verified
+    continuity: list[Note] | None
+    reason: Text
+    check: Verification | None  # what could not be verified, shown with the abstract
+    summary: str
+    forge: list[Link]
+    lang: str | None = None
+
+
+@dataclass(slots=True)
+class FollowRow:
+    """A repo, model or dataset to follow: what it is (its own description or card) and why
+    this reader would follow it."""
+
+    anchor: str
+    title: str
+    url: str | None
+    kind: str
+    signals: list[str]
+    partial: bool
+    continuity: list[Note] | None
+    what: Text | None
+    why: Text
+    forge: list[Link]
 
 
 def text_language(text: str) -> str:
@@ -264,6 +300,9 @@ class Cards:
             return Note(before=before, link=Link(link, text), after=after)
         return Note(raw)
 
+    def continuity_notes(self, page: str, entry: EditionEntry) -> list[Note] | None:
+        return [self.continuity(page, c) for c in entry.continuity if one_line(c)] if entry.continuity else None
+
     def signals(self, entry: EditionEntry) -> list[str]:
         parts = []
         for key, value in entry.signals.items():
@@ -281,6 +320,48 @@ class Cards:
         written = item.commentary.relation
         text = generated(written) if written is not None and written.by != "extractive" else None
         return text or Text(explanation(item.relevance, self.index.settings.profile, self.t))
+
+    def reason(self, item: Item) -> Text:
+        """Why a compactly listed item is here, on one line: the written relation (an LLM's,
+        its grader's or a human's), else the ranking's strongest evidence."""
+        written = item.commentary.relation
+        text = generated(written) if written is not None and written.by != "extractive" else None
+        return text or Text(short_explanation(item.relevance, self.index.settings.profile, self.t) or self.t("rel_none"))
+
+    def facts(self, item: Item) -> str:
+        """What a repo's, model's or dataset's own card states (task, library, language,
+        licence...), labelled in the page's language; "" when it states none."""
+        values = {key: one_line(item.extra.get(key, "")) for key in FACT_KEYS}
+        parts = [self.t("fact_" + key, value=value) for key, value in values.items() if value]
+        if item.kind == "repo" and item.source_categories:
+            parts.append(self.t("fact_topics", value=", ".join(item.source_categories[:5])))
+        return self.t("clause_sep").join(dict.fromkeys(parts))
+
+    def follow_row(self, page: str, item: Item, entry: EditionEntry) -> FollowRow:
+        """What the item is (its description, else its card's facts) and why to follow it (the
+        written relation, else the ranking's evidence, else the day's popularity that listed it)."""
+        what = generated(item.commentary.contribution, self.t.language)
+        if what is None and self.facts(item):
+            what = Text(self.facts(item))
+        signals = self.signals(entry)
+        why = self.reason(item)
+        if not (item.commentary.relation or short_explanation(item.relevance, self.index.settings.profile, self.t)) and signals:
+            why = Text(self.t("follow_popular", signals=self.t("list_sep").join(signals)))
+        return FollowRow(
+            anchor=anchor(item.id), title=item.title if one_line(item.title) else item.id, url=safe_url(item.url),
+            kind=self.t("kind_" + item.kind), signals=signals, partial=item.verification.status != "verified",
+            continuity=self.continuity_notes(page, entry), what=what, why=why, forge=self.forge_links(item.id),
+        )
+
+    def row(self, page: str, item: Item, entry: EditionEntry) -> Row:
+        return Row(
+            anchor=anchor(item.id), title=item.title if one_line(item.title) else item.id, url=safe_url(item.url),
+            categories=self.categories(page, item), partial=item.verification.status != "verified",
+            continuity=self.continuity_notes(page, entry), reason=self.reason(item),
+            check=self.verification(item) if item.verification.status != "verified" else None,
+            summary=one_line(item.summary), forge=self.forge_links(item.id),
+            lang=self.source_language(item),
+        )
 
     def why_missing(self, item: Item) -> Text:
         """Why an item has no "why it matters" row: no empty rows, the reader is told."""
@@ -311,7 +392,7 @@ class Cards:
             et_al=len(item.authors) > 5,
             categories=self.categories(page, item),
             verification=self.verification(item),
-            continuity=[self.continuity(page, c) for c in entry.continuity if one_line(c)] if entry.continuity else None,
+            continuity=self.continuity_notes(page, entry),
             signals=self.signals(entry),
             commentary=[(key, text) for key, text in rows if text],
             claims_flag=not has_marker and any(f.startswith("claims-removed") for f in commentary.flags),

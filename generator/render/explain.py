@@ -14,12 +14,14 @@ from ..settings import Profile
 from .i18n import Labels
 
 
-def relevance_parts(relevance: Relevance, profile: Profile, t: Labels) -> list[str]:
-    """The explanation's clauses: the reader's word, each matched interest with its phrases,
-    the followed items it is close to, the unwanted topics that ranked it down."""
+def relevance_parts(relevance: Relevance, profile: Profile, t: Labels, interests: int | None = None, terms: int | None = None) -> list[str]:
+    """The explanation's clauses: the reader's word, each matched interest with its phrases
+    (the first ``interests``, ``terms`` phrases each, when given), the followed items it is
+    close to, the unwanted topics that ranked it down."""
     names = profile.names(t.language)
     parts = [t("rel_reader_" + relevance.reader)] if relevance.reader else []
-    parts += [t("rel_matched", interest=names.get(m.interest, m.interest), terms=", ".join(m.terms)) for m in relevance.matched]
+    matched = relevance.matched if interests is None else sorted(relevance.matched, key=lambda m: -len(m.terms))[:interests]
+    parts += [t("rel_matched", interest=names.get(m.interest, m.interest), terms=", ".join(m.terms[:terms])) for m in matched]
     if relevance.nearest:
         parts.append(t("rel_close", titles=t("list_sep").join(n.title for n in relevance.nearest)))
     if relevance.unwanted:
@@ -30,3 +32,13 @@ def relevance_parts(relevance: Relevance, profile: Profile, t: Labels) -> list[s
 def explanation(relevance: Relevance, profile: Profile, t: Labels) -> str:
     """The explanation as one line; says so when nothing matched."""
     return t("clause_sep").join(relevance_parts(relevance, profile, t)) or t("rel_none")
+
+
+# A compact row's reason: the two interests with the most evidence, two phrases each, on one line.
+SHORT_INTERESTS = 2
+SHORT_TERMS = 2
+
+
+def short_explanation(relevance: Relevance, profile: Profile, t: Labels) -> str:
+    """The explanation for a one-line row; "" when the ranking found no evidence."""
+    return t("clause_sep").join(relevance_parts(relevance, profile, t, SHORT_INTERESTS, SHORT_TERMS))

@@ -14,7 +14,7 @@ from typing import Mapping
 
 from ...ids import anchor
 from ...models import Edition, EditionEntry, Item
-from ..cards import Link, Text, generated
+from ..cards import Link, Text, generated, label_parts
 from ..escape import one_line
 from ..family import Nav, Page, PageFamily, Renderer
 from ..i18n import SOURCE_LABELS
@@ -24,6 +24,9 @@ from ..paths import archive_page, day_page, edition_source, month_of, rel
 from ..plain import DisplayItems
 
 SECTION_ORDER = ("highlights", "papers", "follow", "read-closely")
+# Highlights (and what only the read-closely list names) get the full card; the other papers
+# and the follow list one compact row each, as the reader's own briefings list them.
+LAYOUTS = {"papers": "rows", "follow": "follow"}
 SOURCE_COLUMNS = ["col_source", "col_status", "col_requests", "col_http", "col_retries", "col_fallback", "col_candidates"]
 
 
@@ -60,7 +63,9 @@ def day(r: Renderer, edition: Edition) -> dict:
     """One edition's page data (its items from ``r.items_of``)."""
     page = day_page(edition.date)
     items = DisplayItems(r.items_of(edition))  # as readers see them: no TeX (the archive keeps it)
-    title = r.t("edition_title", title=r.settings.site.title, date=f"{edition.date:%Y-%m-%d}")
+    date = f"{edition.date:%Y-%m-%d}"
+    title = r.t("edition_title", title=r.settings.site.title, date=date)
+    before, after = label_parts(r.t, "edition_title", "date", title=r.settings.site.title)
     judgment = generated(edition.judgment) if edition.judgment is not None and one_line(edition.judgment.text) else None
     rendered: set[str] = set()
     sections = []
@@ -82,6 +87,7 @@ def day(r: Renderer, edition: Edition) -> dict:
         ]
     return {
         "title": title,
+        "heading": (before, date, after),  # the date kept whole on a narrow screen
         "nav": edition_nav(r, page, edition),
         "status": edition.status,
         "judgment": judgment,
@@ -113,7 +119,7 @@ def day_facts(r: Renderer, edition: Edition) -> tuple:
 
 
 def section_view(r: Renderer, page: str, slug: str, section, edition: Edition, items: Mapping[str, Item], rendered: set[str]) -> dict:
-    view = {"slug": slug, "needs_llm": False, "empty": False, "read_closely": None, "entries": []}
+    view = {"slug": slug, "layout": LAYOUTS.get(slug, "cards"), "needs_llm": False, "empty": False, "read_closely": None, "entries": []}
     if section is None or not section.entries:
         view["needs_llm" if slug in edition.needs_llm else "empty"] = True
         return view
@@ -122,17 +128,21 @@ def section_view(r: Renderer, page: str, slug: str, section, edition: Edition, i
         view["read_closely"] = [read_closely_row(r, entry, items) for entry in entries]
         # listed only in the list: the full card follows it
         entries = [e for e in entries if e.item in items and e.item not in rendered]
-    view["entries"] = [entry_view(r, page, entry, items, rendered) for entry in entries]
+    view["entries"] = [entry_view(r, page, entry, items, rendered, view["layout"]) for entry in entries]
     return view
 
 
-def entry_view(r: Renderer, page: str, entry: EditionEntry, items: Mapping[str, Item], rendered: set[str]) -> dict:
+def entry_view(r: Renderer, page: str, entry: EditionEntry, items: Mapping[str, Item], rendered: set[str], layout: str) -> dict:
     item = items.get(entry.item)
     if item is None:
         return {"missing": entry.item}
     if entry.item in rendered:
         return {"seen": r.cards.ref(page, entry.item)}
     rendered.add(entry.item)
+    if layout == "rows":
+        return {"row": r.cards.row(page, item, entry)}
+    if layout == "follow":
+        return {"follow": r.cards.follow_row(page, item, entry)}
     return {"card": r.cards.card(page, item, entry)}
 
 
