@@ -97,7 +97,7 @@ PHASES = [
     ("load items (YAML + pydantic)", 1, "CachedArchive.summaries"),
     ("load editions (YAML + pydantic)", 1, "CachedArchive.editions"),
     ("render pages (generator.render.pages)", 1, "site_pages (with each day's items)"),
-    ("render feeds (generator.render.feeds)", 1, "feeds_of"),
+    ("render feeds (generator.render.feeds)", 1, "site_feeds"),
     ("collect files + nav", 0, ""),
     ("read + Markdown, all pages", 0, "_populate_page"),
     ("read source", 1, "Page.read_source"),
@@ -124,7 +124,7 @@ def instrument() -> None:
     from mkdocs_gen_files.plugin import GenFilesPlugin
 
     from generator.buildcache import CachedArchive
-    from generator.render import feeds, pages, rawhtml
+    from generator.render import pages, rawhtml
 
     wrap(PluginCollection, "on_config", "config + plugins on_config")
     wrap(GenFilesPlugin, "on_files", "gen-files (docs/gen_pages.py)")
@@ -132,7 +132,7 @@ def instrument() -> None:
     wrap(CachedArchive, "summaries", "load items (YAML + pydantic)")
     wrap(CachedArchive, "editions", "load editions (YAML + pydantic)")
     wrap_iter(pages, "site_pages", "render pages (generator.render.pages)")
-    wrap(feeds, "feeds_of", "render feeds (generator.render.feeds)")
+    wrap(pages, "site_feeds", "render feeds (generator.render.feeds)")
     wrap(mk_build, "get_files", "collect files + nav")
     wrap(mk_build, "get_navigation", "collect files + nav")
     wrap(mk_build, "_populate_page", "read + Markdown, all pages")

@@ -15,9 +15,8 @@ import mkdocs_gen_files
 
 from generator import buildcache, settings as settings_mod
 from generator.render.build import search_parts_wanted, write_search_parts
-from generator.render.feeds import feeds_of
 from generator.render.index import SiteIndex
-from generator.render.pages import page_cache, site_pages
+from generator.render.pages import page_cache, site_feeds, site_pages
 from generator.render.search import iter_records
 
 
@@ -54,7 +53,7 @@ for page in site_pages(index, source.items_of, cache=pages, version=source.versi
     write(page.path, page.markdown)
     if page.edit:
         mkdocs_gen_files.set_edit_path(page.path, page.edit)
-feeds = feeds_of(index)
+feeds = site_feeds(index)
 feeds["feeds/sitemap.xml"] = feeds_sitemap(list(feeds), settings.site.url)
 for path, text in feeds.items():
     write(path, text)

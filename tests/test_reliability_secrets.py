@@ -21,8 +21,7 @@ import pytest
 from conftest import ROOT
 from fake_llm import ITEM_TASK, FakeLLM, Status
 from generator import settings as settings_mod
-from generator.render.feeds import render_feeds
-from generator.render.pages import render_site
+from generator.render.pages import render_feeds, render_site
 from generator.store import Archive
 from reliability import (
     GH_403,

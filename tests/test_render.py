@@ -20,9 +20,8 @@ import yaml
 from hypothesis import given, settings as hyp_settings, strategies as st
 
 from generator.render.escape import MD_SPECIALS, escape_html, escape_md, one_line, safe_url
-from generator.render.feeds import render_feeds
 from generator.render.index import SiteIndex
-from generator.render.pages import edit_paths, render_site
+from generator.render.pages import edit_paths, render_feeds, render_site
 from site_data import HOSTILE_ID, HOSTILE_TITLE, REPO, sample_editions, sample_items, sample_settings, synthetic_archive
 
 GOLDEN = Path(__file__).parent / "golden"

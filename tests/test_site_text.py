@@ -15,8 +15,7 @@ from fixtures_util import fixture_bytes
 from generator.commentary import extractive
 from generator.ids import anchor, item_path
 from generator.models import Candidate, Commentary, Edition, EditionEntry, GeneratedText, Item, Section, Sighting, Verification
-from generator.render.feeds import render_feeds
-from generator.render.pages import render_site
+from generator.render.pages import render_feeds, render_site
 from generator.render.i18n import Labels
 from generator.render.notes import Part, is_known, translate
 from generator.render.plain import display_item, tex_to_text

@@ -9,7 +9,8 @@
   its template (``family`` says what a family holds);
   ``pages.render_site(items, editions, settings) -> {path: Markdown}`` (``render_pages`` /
   ``site_pages`` stream them, one day's items at a time), ``pages.edit_paths``, ``pages.nav``;
-* ``feeds.render_feeds(items, editions, settings) -> {path: XML}`` (``feeds_of(index)``);
+* ``pages.render_feeds(items, editions, settings) -> {path: XML}`` (``site_feeds(index)``): the
+  families' feeds, written with feedgen by ``feeds``;
 * ``build.build_site(settings, site_dir, check_links=False)``: mkdocs build --strict + Pagefind
   (+ lychee offline), what ``briefing build`` runs.
 

@@ -5,7 +5,8 @@
 ``{docs-relative path: Markdown}``; ``render_pages(index, items_of)`` yields the same pages
 one at a time, asking ``items_of`` for one edition's items only when it renders that day
 (so the whole archive need never be in memory); ``site_pages`` also says which family made
-each page and which file its edit button opens. ``nav(settings)`` is the navigation, from
+each page and which file its edit button opens; ``site_feeds(index)`` / ``render_feeds`` are
+the families' feeds. ``nav(settings)`` is the navigation, from
 the families' entries. Nothing here imports MkDocs: ``docs/gen_pages.py`` writes the pages
 into the build, and tests compare them with golden files.
 
@@ -117,6 +118,17 @@ def render_site(items: dict[str, Item], editions: list[Edition], settings: Setti
     return dict(render_pages(index, lambda edition: items))
 
 
+def site_feeds(index: SiteIndex) -> dict[str, str]:
+    """Every family's feeds, ``{path: XML}``, from the site index alone (no item needs loading)."""
+    r = Renderer(index)
+    return {path: xml for family in FAMILIES if family.feeds for path, xml in family.feeds(r).items()}
+
+
+def render_feeds(items: dict[str, Item], editions: list[Edition], settings: Settings, index: SiteIndex | None = None) -> dict[str, str]:
+    """``{"feeds/rss.xml": ..., "feeds/atom.xml": ..., "feeds/<slug>.xml": ...}``. Pure."""
+    return site_feeds(index or SiteIndex.build(items, editions, settings))
+
+
 def nav(settings: Settings) -> list[dict[str, str]]:
     """The site navigation, labelled in the UI language: the families' entries. Fixed size:
     no day is ever in it."""
@@ -131,4 +143,4 @@ def edit_paths(index: SiteIndex, docs_dir: Path | None = None) -> dict[str, str]
 
 
 __all__ = ["FAMILIES", "PAGES_TABLE", "ItemSummary", "page_cache", "Renderer", "SiteIndex", "SitePage", "edit_paths", "nav",
-           "render_pages", "render_site", "site_pages"]
+           "render_feeds", "render_pages", "render_site", "site_feeds", "site_pages"]

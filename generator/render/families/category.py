@@ -8,6 +8,7 @@ from collections import defaultdict
 from functools import partial
 
 from ..cards import Link
+from ..feeds import category_feeds
 from ..family import NavEntry, Page, PageFamily, Renderer, around
 from ..paths import category_feed, category_page, day_page, href, month_of, rel
 from .month import CONTRIBUTION_EXCERPT
@@ -100,4 +101,4 @@ def category_month(r: Renderer, slug: str, month: str, entries, newer: str | Non
     }
 
 
-FAMILY = PageFamily("category", "category_month.md", pages, nav=NavEntry("categories", INDEX))
+FAMILY = PageFamily("category", "category_month.md", pages, nav=NavEntry("categories", INDEX), feeds=category_feeds)

@@ -16,6 +16,7 @@ from ...ids import anchor
 from ...models import Edition, EditionEntry, Item
 from ..cards import Link, Text, generated, label_parts
 from ..escape import one_line
+from ..feeds import briefing_feeds
 from ..family import Nav, Page, PageFamily, Renderer
 from ..i18n import SOURCE_LABELS
 from ..index import SiteIndex
@@ -186,4 +187,4 @@ def source_report(r: Renderer, edition: Edition) -> dict | None:
     }
 
 
-FAMILY = PageFamily("day", "day.md", pages)
+FAMILY = PageFamily("day", "day.md", pages, feeds=briefing_feeds)
