@@ -38,7 +38,7 @@ from typing import Iterable, Iterator
 from .memo import Memo
 from .models import Edition, Item
 
-FORMAT = 2
+FORMAT = 3  # 3: item summaries carry the interests matched and the reader's rating
 CACHE_ENV = "BRIEFING_CACHE_DIR"
 
 
@@ -305,15 +305,14 @@ def _model_json(model) -> bytes:
 def _summary_row(entry) -> bytes:
     """An item's id and light summary (``index.ItemSummary``) as the cache keeps them."""
     item_id, summary = entry
-    row = [item_id, summary.title, summary.kind, list(summary.categories), summary.contribution, summary.extract]
-    return json.dumps(row, ensure_ascii=False).encode()
+    return json.dumps([item_id, *summary.row()], ensure_ascii=False).encode()
 
 
 def _summary(row: bytes):
     from .render.index import ItemSummary
 
-    item_id, title, kind, categories, contribution, extract = json.loads(row)
-    return item_id, ItemSummary(title, kind, tuple(categories), contribution, extract)
+    item_id, *fields = json.loads(row)
+    return item_id, ItemSummary.from_row(fields)
 
 
 class CachedArchive:

@@ -172,6 +172,7 @@ def sample_items() -> dict[str, Item]:
             related=["arxiv:2603.20001"],
             extra={"language": "Python", "license": "MIT"},
             seen=[Sighting(source="github-trending", date=D2, detail="stars today")],
+            rating="relevant",  # the reader's word on it (week and month pages show it)
             verification=verified("github-api", "https://api.github.com/repos/example-org/stepwise"),
             categories=["open-source", "llm-agents"],
             commentary=Commentary(contribution=extractive("Reference implementation of StepWise milestone credit assignment.")),
@@ -409,3 +410,4 @@ def write_synthetic(root: Path, days: int, per_day: int = 25) -> None:
         archive.save_item(item)
     for edition in editions:
         archive.save_edition(edition)
+

@@ -392,6 +392,26 @@ def test_rawhtml_fast_path_gives_the_same_html():
     assert stashed_any
 
 
+def test_two_families_making_one_file_is_a_clear_error():
+    from generator.errors import ConfigError
+    from generator.settings import Category
+
+    settings = sample_settings()
+    clash = settings.model_copy(update={"taxonomy": [*settings.taxonomy, Category(slug="rss", name="RSS", description="x")]})
+    with pytest.raises(ConfigError, match=r"^feeds/rss.xml is made by both the day and the category page family: rename"):
+        render_feeds(sample_items(), sample_editions(), clash)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_raw_html_blocks_are_whole(language):
+    """Every raw HTML paragraph a family writes is one line opening with a tag Markdown
+    treats as a block (rawhtml.loose_blocks): so it skips Python-Markdown, unchanged."""
+    from generator.render import rawhtml
+
+    loose = {path: rawhtml.loose_blocks(text) for path, text in rendered(language).items() if path.endswith(".md")}
+    assert {path: found for path, found in loose.items() if found} == {}
+
+
 def test_rawhtml_ignores_markdown_and_multiline_blocks():
     from generator.render import rawhtml
 

@@ -411,6 +411,34 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
+# ---- the best of a week or a month (render/best.py; week and month pages)
+STRINGS["zh"].update({
+    "best_papers": "最佳论文",
+    "best_follow": "值得跟进",
+    "best_by_interest": "按你的兴趣",
+    "best_stayed": "持续出现",
+    "best_rated": "你的评价",
+    "best_score": "得分 {score}",
+    "best_days": "出现 {n} 天",
+    "rating_relevant": "相关",
+    "rating_not-relevant": "不相关",
+    "month_briefings": "本月各期",
+    "no_best": "这段时间没有条目。",
+})
+STRINGS["en"].update({
+    "best_papers": "Best papers",
+    "best_follow": "Worth following",
+    "best_by_interest": "By your interests",
+    "best_stayed": "What stayed",
+    "best_rated": "What you rated",
+    "best_score": "score {score}",
+    "best_days": "listed on {n} days",
+    "rating_relevant": "relevant",
+    "rating_not-relevant": "not relevant",
+    "month_briefings": "Briefings of the month",
+    "no_best": "No items in this span.",
+})
+
 MONTH_NAMES_EN = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",

@@ -29,6 +29,8 @@ class ItemSummary:
     categories: tuple[str, ...]
     contribution: str  # the core contribution on one line, "" when there is none
     extract: bool = False  # the contribution is an extract of the source (not commentary)
+    interests: tuple[str, ...] = ()  # the profile interests it matched (slugs), strongest first
+    rating: str | None = None  # the reader's own word on it: "relevant" or "not-relevant"
 
     @classmethod
     def of(cls, item: Item) -> "ItemSummary":
@@ -40,7 +42,18 @@ class ItemSummary:
             categories=tuple(item.categories),
             contribution=one_line(contribution.text) if contribution is not None else "",
             extract=contribution is not None and contribution.by == "extractive",
+            interests=tuple(dict.fromkeys(m.interest for m in item.relevance.matched)),
+            rating=item.rating,
         )
+
+    def row(self) -> list:
+        """Its fields as JSON values (the build cache keeps summaries so)."""
+        return [self.title, self.kind, list(self.categories), self.contribution, self.extract, list(self.interests), self.rating]
+
+    @classmethod
+    def from_row(cls, row: list) -> "ItemSummary":
+        title, kind, categories, contribution, extract, interests, rating = row
+        return cls(title, kind, tuple(categories), contribution, extract, tuple(interests), rating)
 
 
 @dataclass

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ..errors import ConfigError
 from ..models import Edition, Item
 from ..settings import Settings
 from ..memo import Memo
@@ -95,8 +96,10 @@ def site_pages(
     a day page's inputs are ``version(edition)`` and what it reads from the index, so an
     unchanged day is not even loaded."""
     r = Renderer(index, items_of, cache=cache, version=version, docs_dir=docs_dir)
+    made: dict[str, str] = {}
     for family in FAMILIES:
         for page in family.pages(r):
+            _claim(made, page.path, family.name)
             yield SitePage(page.path, r.render(family, page), family.name, page.edit)
 
 
@@ -121,7 +124,22 @@ def render_site(items: dict[str, Item], editions: list[Edition], settings: Setti
 def site_feeds(index: SiteIndex) -> dict[str, str]:
     """Every family's feeds, ``{path: XML}``, from the site index alone (no item needs loading)."""
     r = Renderer(index)
-    return {path: xml for family in FAMILIES if family.feeds for path, xml in family.feeds(r).items()}
+    made: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for family in FAMILIES:
+        for path, xml in (family.feeds(r) if family.feeds else {}).items():
+            _claim(made, path, family.name)
+            out[path] = xml
+    return out
+
+
+def _claim(made: dict[str, str], path: str, family: str) -> None:
+    """Note that ``family`` makes ``path``; two families making one file is a settings clash
+    (a taxonomy slug such as "weeks" makes feeds/weeks.xml, which the week family writes)."""
+    if path in made:
+        raise ConfigError(f"{path} is made by both the {made[path]} and the {family} page family: "
+                          "rename the taxonomy entry (briefing.yaml: taxonomy) whose slug gives this path")
+    made[path] = family
 
 
 def render_feeds(items: dict[str, Item], editions: list[Edition], settings: Settings, index: SiteIndex | None = None) -> dict[str, str]:

@@ -8,9 +8,11 @@ before Markdown runs (``stash``) and puts it back in the HTML afterwards (``rest
 The result is the same HTML Markdown would have produced (a test checks it).
 
 Only blocks this package emits qualify: one line, separated by blank lines, starting with
-one of ``BLOCK_TAGS``. Source text never contains a raw ``<`` (it is escaped), so no data
-can forge a block or a marker. Consecutive blocks share one marker (every marker still
-costs Markdown a paragraph).
+a tag Python-Markdown itself treats as a raw block (``BLOCK_TAGS``, its own list: ``<figure>``
+is one, a bare ``<svg>`` is not, so a chart is a ``<figure>``). Source text never contains a
+raw ``<`` (it is escaped), so no data can forge a block or a marker. Consecutive blocks share
+one marker (every marker still costs Markdown a paragraph). :func:`loose_blocks` finds raw
+HTML that breaks the rule (the tests run it over every page of every family).
 
 Day pages write their item headings as raw blocks too (Python-Markdown's inline and
 table-of-contents work over 40,000 linked headings was most of what remained of its time).
@@ -22,15 +24,26 @@ from __future__ import annotations
 
 import re
 
+import markdown
 from markdown.extensions.toc import strip_tags
 
-BLOCK_TAGS = ("<ul", "<ol", "<p", "<table", "<details", "<h3", "<div", "<noscript")
+# The tags Python-Markdown passes through as raw HTML blocks (markdown.Markdown's public list).
+BLOCK_TAGS = tuple(markdown.Markdown().block_level_elements)
+_BLOCK_START_RE = re.compile("<(?:{})[\\s>]".format("|".join(BLOCK_TAGS)))
 _MARKER = "<!--briefing-raw:{}-->"
 _MARKER_RE = re.compile(r"<!--briefing-raw:(\d+)-->")
 
 
 def _is_block(paragraph: str) -> bool:
-    return "\n" not in paragraph and paragraph.startswith(BLOCK_TAGS) and paragraph.endswith(">")
+    return "\n" not in paragraph and paragraph.endswith(">") and _BLOCK_START_RE.match(paragraph) is not None
+
+
+def loose_blocks(markdown_text: str) -> list[str]:
+    """The page's paragraphs that start as raw HTML but are not a block :func:`stash` keeps
+    out of Markdown (several lines, or a tag Markdown would wrap in ``<p>`` and parse as
+    inline text): the mistakes a template can make with raw HTML."""
+    paragraphs = markdown_text.rstrip("\n").split("\n\n")
+    return [p for p in paragraphs if p.startswith("<") and not p.startswith("<!--") and not _is_block(p)]
 
 
 def stash(markdown: str) -> tuple[str, list[str]]:
@@ -39,7 +52,8 @@ def stash(markdown: str) -> tuple[str, list[str]]:
     blocks: list[str] = []
     out: list[str] = []
     in_run = False
-    for paragraph in markdown.split("\n\n"):
+    body = markdown.rstrip("\n")  # the page's last paragraph is a block too
+    for paragraph in body.split("\n\n"):
         if not _is_block(paragraph):
             out.append(paragraph)
             in_run = False
@@ -49,7 +63,7 @@ def stash(markdown: str) -> tuple[str, list[str]]:
             out.append(_MARKER.format(len(blocks)))
             blocks.append(paragraph)
             in_run = True
-    return "\n\n".join(out), blocks
+    return "\n\n".join(out) + markdown[len(body):], blocks
 
 
 def restore(html: str, blocks: list[str]) -> str:

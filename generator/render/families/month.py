@@ -1,9 +1,11 @@
-"""A month of the archive: its briefings, newest first, each with its judgment and picks."""
+"""A month of the archive: the month's best (``best``), then its briefings, newest first,
+each with its judgment and picks."""
 
 from __future__ import annotations
 
 from functools import partial
 
+from ..best import best_of
 from ..cards import Link
 from ..escape import one_line, truncate
 from ..family import Page, PageFamily, Renderer, around
@@ -35,7 +37,7 @@ def archive_month(r: Renderer, month: str, editions, newer: str | None, older: s
             "picks": [r.cards.ref(page, i) for i in r.index.picks(edition, ARCHIVE_PICKS)],
         })
     nav = r.month_nav(page, older, newer, archive_page, "archive/index.md", t("archive"))
-    return {"month": t.month(month), "nav": nav, "rows": rows}
+    return {"month": t.month(month), "nav": nav, "best": best_of(r, page, editions), "rows": rows}
 
 
 FAMILY = PageFamily("month", "archive_month.md", pages)

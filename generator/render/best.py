@@ -1,0 +1,100 @@
+"""The best of a span of days (a week, a month), from the light site index.
+
+Every item listed in the span, by its best score there (``EditionEntry.score``, the day's
+ranking): the best papers, the best repos, models and datasets to follow, the same grouped by
+the reader's interests, what stayed (repos and models listed on several days) and what the
+reader rated. Each row links to the item's card on the day of its best score, and to that
+day. Week pages show it, and month pages above their briefings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..ids import anchor
+from ..models import Edition
+from .cards import Link
+from .family import Renderer
+from .paths import day_page, href
+
+BEST_PAPERS = 10
+BEST_FOLLOW = 10
+PER_INTEREST = 5
+EXCERPT = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """An item as the span lists it: its best score, the day of that score, every day."""
+
+    item: str
+    score: float
+    day: dt.date
+    days: tuple[dt.date, ...]
+
+
+def listed_in(editions: list[Edition], summaries) -> list[Listed]:
+    """The span's items (those with a summary), best score first (then by id)."""
+    best: dict[str, tuple[float, dt.date]] = {}
+    days: dict[str, list[dt.date]] = {}
+    for edition in editions:
+        for section in edition.sections:
+            for entry in section.entries:
+                if entry.item not in summaries:
+                    continue
+                if entry.item not in best or entry.score > best[entry.item][0]:
+                    best[entry.item] = (entry.score, edition.date)
+                on = days.setdefault(entry.item, [])
+                if edition.date not in on:
+                    on.append(edition.date)
+    rows = [Listed(i, score, day, tuple(sorted(days[i]))) for i, (score, day) in best.items()]
+    return sorted(rows, key=lambda x: (-x.score, x.item))
+
+
+def papers_and_follow(listed: list[Listed], summaries) -> tuple[list[Listed], list[Listed]]:
+    """The span's papers, and its repos, models and datasets, each best first."""
+    papers = [x for x in listed if summaries[x.item].kind == "paper"]
+    return papers, [x for x in listed if summaries[x.item].kind != "paper"]
+
+
+def best_of(r: Renderer, page: str, editions: list[Edition]) -> dict:
+    """The template data of a span's best (``templates/best.md``)."""
+    summaries = r.index.summaries
+    listed = listed_in(editions, summaries)
+    papers, follow = papers_and_follow(listed, summaries)
+    names = r.settings.profile.names(r.language)
+    interests = []
+    for interest in r.settings.profile.interests:
+        rows = [x for x in listed if interest.slug in summaries[x.item].interests][:PER_INTEREST]
+        if rows:
+            interests.append({"slug": interest.slug, "name": names[interest.slug], "rows": [row(r, page, x) for x in rows]})
+    stayed = sorted((x for x in follow if len(x.days) > 1), key=lambda x: (-len(x.days), x.item))
+    rated = [x for x in listed if summaries[x.item].rating]
+    return {
+        "papers": [row(r, page, x) for x in papers[:BEST_PAPERS]],
+        "follow": [row(r, page, x) for x in follow[:BEST_FOLLOW]],
+        "interests": interests,
+        "stayed": [{**row(r, page, x), "days": [day_link(page, d) for d in x.days]} for x in stayed],
+        "rated": [{**row(r, page, x), "rating": summaries[x.item].rating} for x in rated],
+    }
+
+
+def day_link(page: str, day: dt.date) -> Link:
+    return Link(href(page, day_page(day)), f"{day:%Y-%m-%d}")
+
+
+def row(r: Renderer, page: str, x: Listed) -> dict:
+    """One item: its title linked to its card on the day of its best score, that day, the
+    score, its kind, the interests it matched and its core contribution."""
+    summary = r.index.summaries[x.item]
+    names = r.settings.profile.names(r.language)
+    return {
+        "link": Link(href(page, day_page(x.day), anchor(x.item)), r.index.title_text(x.item)),
+        "day": day_link(page, x.day),
+        "score": f"{x.score:.2f}",
+        "kind": summary.kind,
+        "interests": [names[s] for s in summary.interests if s in names],
+        "excerpt": r.cards.excerpt(x.item, EXCERPT),
+        "lang": r.cards.excerpt_lang(x.item),
+    }
