@@ -9,6 +9,7 @@ Identifiers are fictional (``example-org``, arXiv numbers 2603.2xxxx / 2604.0xxx
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 from generator import settings as settings_mod
@@ -411,3 +412,31 @@ def write_synthetic(root: Path, days: int, per_day: int = 25) -> None:
     for edition in editions:
         archive.save_edition(edition)
 
+
+# --------------------------------------------------------------------------- a realistic archive of weeks
+
+
+@functools.lru_cache(maxsize=None)
+def story_archive(days: int = 60, end: dt.date = dt.date(2026, 4, 30)) -> tuple[dict[str, Item], tuple[Edition, ...]]:
+    """``days`` days of benchmarks/make_archive.py's synthetic archive (real classifier, ranker
+    and edition code over briefing.yaml's profile and taxonomy: scores, interests and
+    categories as a run would give them), in memory, with the reader's rating on every
+    seventh listed item (alternately relevant and not), as a reader adds them by hand.
+    Settings to render it with: :func:`story_settings`. Shared: do not mutate."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import make_archive
+
+    generator = make_archive.Generator(days, end, 0, story_settings())
+    editions = tuple(generator.day(day) for day in generator.days)
+    listed = list(dict.fromkeys(i for edition in editions for i in edition.item_ids()))
+    for n, item_id in enumerate(listed[::7]):
+        generator.items[item_id].rating = "relevant" if n % 2 == 0 else "not-relevant"
+    return generator.items, editions
+
+
+def story_settings(data_dir: Path | str = "data", language: str = "zh") -> settings_mod.Settings:
+    """briefing.yaml's settings (the profile and taxonomy story_archive was made with)."""
+    base = settings_mod.load(REPO / "briefing.yaml")
+    return base.model_copy(update={"data_dir": Path(data_dir), "language": language, "site": settings_mod.Site(**SAMPLE_SITE)})
