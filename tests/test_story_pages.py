@@ -71,9 +71,10 @@ def test_week_page_groups_by_interest_and_shows_what_stayed_and_what_was_rated(s
     assert rated and {m for m in re.findall(r'#([^"]+)"', section(page, "rated"))} == {anchor(i) for i in rated}
 
 
-def test_month_pages_show_the_months_best(story):
+def test_day_pages_link_their_week_and_month_pages_show_the_months_best(story):
     items, editions, _, pages = story
     day = editions[-1].date
+    assert f"](../../weeks/{week_of(day)}.md)" in pages[f"days/{day:%Y}/{day:%Y-%m-%d}.md"]
     month = pages[f"archive/{day:%Y-%m}.md"]
     expected = best_papers_expected(items, [e for e in editions if e.date.month == day.month])
     assert re.findall(r'<li><strong><a href="[^"]+#([^"]+)">', section(month, "best-papers")) == [anchor(i) for i, _ in expected]

@@ -78,6 +78,7 @@ class Nav:
     prev: Link | None = None
     month: Link | None = None
     next: Link | None = None
+    week: Link | None = None
 
 
 @dataclass(frozen=True, slots=True)

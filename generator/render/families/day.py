@@ -23,6 +23,7 @@ from ..index import SiteIndex
 from ..notes import translate
 from ..paths import archive_page, day_page, edition_source, month_of, rel
 from ..plain import DisplayItems
+from .week import week_of, week_page
 
 SECTION_ORDER = ("highlights", "papers", "follow", "read-closely")
 # Highlights (and what only the read-closely list names) get the full card; the other papers
@@ -57,6 +58,7 @@ def edition_nav(r: Renderer, page: str, edition: Edition) -> Nav:
         prev=Link(rel(page, day_page(prev)), f"{prev:%Y-%m-%d}") if prev else None,
         month=Link(rel(page, archive_page(month_of(edition.date))), f"{edition.date:%Y-%m}"),
         next=Link(rel(page, day_page(next_)), f"{next_:%Y-%m-%d}") if next_ else None,
+        week=Link(rel(page, week_page(week_of(edition.date))), week_of(edition.date)),
     )
 
 
