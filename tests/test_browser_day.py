@@ -93,7 +93,7 @@ def test_the_search_filters_are_plain_disclosures(open_page, site_url, width):
     page = open_page(*WIDTHS[width])
     page.goto(site_url + "search/?q=agent")
     wait_for_results(page)
-    page.wait_for_function("() => document.querySelectorAll('.pagefind-ui__filter-name').length >= 2")
+    page.locator("#search details").first.wait_for()
     boxes = page.evaluate("""() => [...document.querySelectorAll('#search details')].map(d => {
         const s = d.querySelector('summary'), ds = getComputedStyle(d), ss = getComputedStyle(s);
         const db = d.getBoundingClientRect(), sb = s.getBoundingClientRect();

@@ -175,7 +175,7 @@ def _check_item_results(results, shown) -> list:
     return items
 
 
-KIND_ZH = {"paper": "论文", "repo": "仓库", "model": "模型"}
+KIND_ZH = {"paper": "论文", "repo": "仓库", "model": "模型", "dataset": "数据集"}
 
 
 def test_search_finds_items_not_days(open_page, site_url, replayed_site):
@@ -184,18 +184,28 @@ def test_search_finds_items_not_days(open_page, site_url, replayed_site):
     results = search_results(page, site_url, "agent")
     items = _check_item_results(results, shown)
     assert len(items) >= 8, [r["title"] for r in results]  # about ten agent items that day, not one day
-    assert all("agent" in (i.title + " " + i.summary).lower() for i in items)
+    # each says "agent" in its text, or in the name of a reader's interest it matched (Agentic RL...)
+    names = replayed_site[1].profile.names("zh")
+    assert all("agent" in " ".join([i.title, i.summary, *(names[m.interest] for m in i.relevance.matched)]).lower() for i in items)
     # a result opens the item's card
     page.locator(".pagefind-ui__result-link").first.click()
     page.wait_for_url("**/days/2026/2026-04-30/#*")
     assert page.locator("#" + results[0]["href"].rsplit("#", 1)[1]).is_visible()
 
 
-def test_chinese_query_finds_items(open_page, site_url, replayed_site):
-    """智能体 is in the reader's-language category name (LLM 智能体) of the agent items."""
+@pytest.mark.parametrize("query, category", [("智能体", "llm-agents"), ("强化学习", "reinforcement-learning")])
+def test_a_chinese_query_finds_its_topics_items(open_page, site_url, replayed_site, query, category):
+    """Issue 26, acceptance 5: the items' text is English, but each record carries the names,
+    in the site's language, of its categories and of the reader's interests it matched: 智能体
+    finds every item filed under LLM 智能体, 强化学习 every item under 强化学习, and each finds
+    the items matching an interest so named (世界模型 / 基于模型的强化学习...)."""
     shown = _items_shown(replayed_site)
-    items = _check_item_results(search_results(open_page(), site_url, "智能体"), shown)
-    assert len(items) >= 5 and all("llm-agents" in i.categories for i in items)
+    names = replayed_site[1].profile.names("zh")
+    found = {i.id for i in _check_item_results(search_results(open_page(), site_url, query), shown)}
+    filed = {i.id for _, i in shown.values() if category in i.categories}
+    matching = {i.id for _, i in shown.values() if any(query in names[m.interest] for m in i.relevance.matched)}
+    assert len(filed) >= 3 and filed <= found, sorted(filed - found)
+    assert matching - filed and matching <= found, sorted(matching - found)
 
 
 def test_search_filters_by_kind_and_category(open_page, site_url, replayed_site):

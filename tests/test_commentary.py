@@ -18,7 +18,7 @@ from pydantic import SecretStr
 
 from fixtures_util import FakeClock
 from fake_llm import DAY_TASK, ITEM_TASK, Answer, FakeLLM, Reply, Sleep, Status, day_answer, item_answer
-from generator.commentary import write_commentary
+from generator.commentary import extractive, write_commentary
 from generator.commentary.claims import normalise
 from generator.commentary.llm import ChatClient, ItemsOut, LLMUnavailable, load_prompt
 from generator.commentary.fields import item_inputs
@@ -662,3 +662,23 @@ def test_a_fresh_edition_adopts_the_stored_day_text(fake, http):
     assert len(fake.requests) == calls
     assert fresh.judgment.text == "人工写的总判断。" and fresh.judgment.human_edited()
     assert to_yaml(fresh) == to_yaml(edition)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The results show that training is effective.", False),
+    ("Experiments show it improves LLM reasoning significantly.", False),  # a generic acronym names nothing
+    ("We show consistent gains over strong baselines on three benchmarks.", False),
+    ("BEACON improves success on ALFWorld from 53.5% to 92.9%.", True),
+    ("It outperforms GRPO on long-horizon tasks.", True),
+    ("Results on WebShop show large gains.", True),
+])
+def test_a_result_is_concrete_only_with_a_figure_or_a_name(sentence, expected):
+    assert extractive.concrete(sentence) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Dataset Summary", True), ("Dataset Card for SWE-rebench", True), ("## Overview", True), ("Model Card", True),
+    ("A dataset of agent trajectories for SWE tasks", False),
+])
+def test_a_heading_is_no_content(text, expected):
+    assert extractive.is_heading(text) is expected

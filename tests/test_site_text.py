@@ -181,12 +181,18 @@ def test_search_records_are_items_without_boilerplate(language, archive):
     labels = Labels(language)
     kind = labels("search_kind")
     by_anchor = {anchor(i): i for i in items}
-    boilerplate = [i.name for i in settings.profile.interests] + [labels(k) for k in ("why_it_matters", "relation", "contribution", "read_closely_reason")]
+    boilerplate = [labels(k) for k in ("why_it_matters", "relation", "contribution", "read_closely_reason")]
+    names = settings.profile.names(language)
     for record in records:
         page, _, card = record.url.lstrip("/").partition("#")
+        item = items[by_anchor[card]]
         assert card in _cards(pages[page[:-1] + ".md"]), record.url  # the item's card or row on its first day
-        assert record.meta["title"] and record.meta[kind] == labels("kind_" + items[by_anchor[card]].kind)
-        assert not [b for b in boilerplate if b in record.content], (record.url, record.content)
+        assert record.meta["title"] and record.meta[kind] == labels("kind_" + item.kind)
+        # the names of the interests it matched, in the site's language, and of no other
+        matched = {m.interest for m in item.relevance.matched}
+        assert all(names[slug] in record.content for slug in matched), (record.url, record.content)
+        others = [i.name for i in settings.profile.interests if i.slug not in matched]
+        assert not [b for b in boilerplate + others if b in record.content], (record.url, record.content)
 
 
 # --------------------------------------------------------------------------- the reader's language
@@ -310,6 +316,23 @@ def test_run_notes_come_in_the_readers_language():
     assert translate(Labels("zh"), "something new the pipeline said") == [Part(quote="something new the pipeline said")]
     nested = translate(Labels("zh"), "daily papers: <replay>/api/daily_papers?date=2026-04-29&limit=100: HTTP 501")
     assert "".join(p.text for p in nested) == "每日论文：<replay>/api/daily_papers?date=2026-04-29&limit=100：HTTP 501"
+
+
+def test_no_vacuous_reason_and_no_heading_as_content_on_the_replayed_day():
+    """Issue 26, acceptance 3: every "why it matters" of the recorded day carries a figure or a
+    name (FutureWorld's "The results show that training is effective." does not, so its card
+    says the abstract gives no concrete result), and a card's heading line ("Dataset Summary")
+    is never shown as what a dataset is."""
+    archive = Archive(REPO / "data")
+    items = archive.load_items()
+    whys = {i: item.commentary.why_it_matters.text for i, item in items.items() if item.commentary.why_it_matters}
+    assert len(whys) >= 10 and [w for w in whys.values() if not extractive.concrete(w)] == []
+    assert items["arxiv:2604.26733"].commentary.why_it_matters is None  # FutureWorld
+    texts = [g.text for item in items.values() for g in (item.commentary.contribution, item.commentary.why_it_matters) if g]
+    assert [t for t in texts if extractive.is_heading(t)] == []
+    day = render_site(items, archive.load_editions(), sample_settings(REPO / "data"))["days/2026/2026-04-30.md"]
+    assert "Dataset Summary" not in _cards(day)[anchor("hfd:nebius/SWE-rebench-openhands-trajectories")]
+    assert "The results show that training is effective." not in re.sub(r'<details class="item-abstract">.*?</details>', "", day)
 
 
 def test_an_item_without_a_reason_says_why():

@@ -184,6 +184,14 @@ class Cards:
             return category.name_en
         return category.name
 
+    def interest_name(self, slug: str) -> str:
+        """A reader's interest (or unwanted topic) by its name in the site's language."""
+        return self._interest_names.get(slug, slug)
+
+    @functools.cached_property
+    def _interest_names(self) -> dict[str, str]:
+        return self.index.settings.profile.names(self.t.language)
+
     def category_description(self, slug: str) -> str:
         category = self.index.categories.get(slug)
         if category is None:

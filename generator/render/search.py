@@ -14,9 +14,11 @@ indexing whole day pages:
   Pagefind writes filter files in a different byte order on every build;
   ``pagefind_bundle.sort_filters`` puts them in order, so builds stay byte-identical;
 * ``content``: what is about this item only: title, the commentary on what it contributes and
-  why it matters, the categories it falls in, the abstract or description. Nothing that is
-  the same on every card (interest names, field labels) goes in, so a common phrase does not
-  match everything.
+  why it matters, the names (in the site's language) of the categories it falls in and of the
+  reader's interests it matched, the abstract or description. A reader searching in their
+  own language (强化学习, 智能体) finds the items filed under or matching that topic, though
+  their text is English. Nothing that is the same on every card (field labels) goes in, so a
+  common phrase does not match everything.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ def _content(r: Cards, item: Item) -> str:
     parts = [item.title]
     parts += [g.text for g in (commentary.contribution, commentary.why_it_matters) if g is not None]
     parts += [r.category_name(slug) for slug in dict.fromkeys(item.categories)]
+    parts += [r.interest_name(m.interest) for m in item.relevance.matched]
     parts.append(item.summary)
     return "\n".join(one_line(p) for p in parts if one_line(p))
 
