@@ -10,7 +10,7 @@ Archives come from make_archive.py and are cached (``$BENCH_CACHE``, default
 
 The build is the project's own ``generator.render.build.build_site`` run in a child
 process: ``mkdocs build --strict`` and, beside it, Pagefind over each search bundle as
-docs/gen_pages.py hands them over; each of the two is timed (they overlap), and the peak
+the briefing plugin hands them over; each of the two is timed (they overlap), and the peak
 memory is the whole process tree's (``common.measure``).
 
 Search: the site is served on loopback (plain static server, no compression) and the query

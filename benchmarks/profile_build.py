@@ -10,17 +10,20 @@ Experiments monkeypatch a suggested change in this process only (generator/ is n
 
 Phases (inclusive wall time; nested phases are indented):
 
-* gen-files: ``docs/gen_pages.py``: load the archive (YAML parse + pydantic), render the
-  pages and feeds (``generator.render``), hand them to MkDocs;
-* read + Markdown: per page, read the source, the hooks' raw-HTML stash/restore, and
-  Python-Markdown (``Page.render``);
-* theme templating: Material's Jinja templates per page (``Template.render``), context;
-* writing: ``utils.write_file`` of every page; copying static files;
-* anchor validation: ``Page.validate_anchor_links``;
+* generate pages: the briefing plugin's ``on_files``: load the archive (YAML parse +
+  pydantic), render the pages and feeds (``generator.render``), hand them to MkDocs;
+* read + Markdown: per page, read the source, the plugin's raw-HTML stash/restore, and
+  Python-Markdown (MkDocs' conversion between ``on_page_markdown`` and ``on_page_content``);
+* theme templating: Material's Jinja templates per page (between ``on_page_context`` and
+  the plugin's ``on_post_page``, which renders the page's template);
+* writing: from one page's ``on_post_page`` to the next page's context;
+* anchor validation: from the last page to ``on_post_build``;
 * search plugin: off in mkdocs.yml (Pagefind indexes the built site as a separate step).
 
-The timers cost little (a few function calls per page); cProfile roughly doubles the run
-time, so read its numbers as proportions.
+MkDocs' phases are timed by a plugin of this script's own (``event_timers``: a handler that
+runs first and one that runs last for each event), the generator's functions by wrapping
+them. The timers cost little (a few function calls per page); cProfile roughly doubles the
+run time, so read its numbers as proportions.
 """
 
 from __future__ import annotations
@@ -92,66 +95,78 @@ def wrap_iter(owner, attr: str, label: str) -> None:
 
 PHASES = [
     # (label, indent, description)
-    ("config + plugins on_config", 0, ""),
-    ("gen-files (docs/gen_pages.py)", 0, ""),
+    ("generate pages (briefing plugin on_files)", 0, "on_files"),
     ("load items (YAML + pydantic)", 1, "CachedArchive.summaries"),
     ("load editions (YAML + pydantic)", 1, "CachedArchive.editions"),
     ("render pages (generator.render.pages)", 1, "site_pages (with each day's items)"),
     ("render feeds (generator.render.feeds)", 1, "site_feeds"),
-    ("collect files + nav", 0, ""),
-    ("read + Markdown, all pages", 0, "_populate_page"),
-    ("read source", 1, "Page.read_source"),
-    ("raw-HTML stash/restore (hooks)", 1, "rawhtml.stash + restore"),
-    ("Python-Markdown (Page.render)", 1, "Page.render"),
-    ("static files copy", 0, "Files.copy_static_files"),
-    ("build pages (template + write)", 0, "_build_page"),
-    ("template context", 1, "get_context"),
-    ("theme templating (Jinja)", 1, "Template.render"),
-    ("write files", 1, "utils.write_file"),
-    ("anchor validation", 0, "Page.validate_anchor_links"),
-    ("post-build plugins", 0, "on_post_build"),
+    ("read + Markdown, all pages", 0, "on_pre_page ... on_page_content"),
+    ("raw-HTML stash/restore (plugin)", 1, "rawhtml.stash + restore"),
+    ("Python-Markdown (Page.render)", 1, "on_page_markdown ... on_page_content"),
+    ("build pages (template + write)", 0, "on_page_context ... on_post_page"),
+    ("theme templating (Jinja)", 1, "on_page_context ... the plugin's on_post_page"),
+    ("write files", 0, "on_post_page ... the next page (writing, the next context)"),
+    ("anchor validation", 0, "the last page ... on_post_build"),
 ]
 
 
+def event_timers():
+    """A MkDocs plugin that times the phases between events (``PHASES``): a handler that runs
+    first and one that runs last for each event it needs (MkDocs' public event priorities)."""
+    from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+
+    marks: dict[str, float] = {}
+
+    def mark(name: str):
+        def handler(self, item=None, **kwargs):
+            marks[name] = time.perf_counter()
+            return item
+        return handler
+
+    def span(label: str, since: str, name: str):
+        def handler(self, item=None, **kwargs):
+            now = time.perf_counter()
+            if since in marks:
+                TIMES[label] += now - marks.pop(since)
+                CALLS[label] += 1
+                if CALLS[label] % 200 == 1:
+                    RSS_AFTER[label] = current_rss()
+            marks[name] = now
+            return item
+        return handler
+
+    first, last, after_cache = event_priority(1000), event_priority(-1000), event_priority(50)
+
+    class EventTimers(BasePlugin):
+        on_files = CombinedEvent(first(mark("files")), last(span("generate pages (briefing plugin on_files)", "files", "files done")))
+        on_pre_page = first(span("write files", "written", "read"))
+        on_page_markdown = last(mark("markdown"))
+        on_page_content = CombinedEvent(first(span("Python-Markdown (Page.render)", "markdown", "converted")),
+                                        last(span("read + Markdown, all pages", "read", "content")))
+        on_page_context = CombinedEvent(first(span("write files", "written", "context")),
+                                        last(mark("templating")))
+        on_post_page = CombinedEvent(after_cache(span("theme templating (Jinja)", "templating", "themed")),
+                                     last(span("build pages (template + write)", "context", "written")))
+        on_post_build = first(span("anchor validation", "written", "built"))
+
+    return EventTimers()
+
+
 def instrument() -> None:
-    import jinja2
-    import mkdocs.commands.build as mk_build
-    import mkdocs.structure.files as mk_files
-    import mkdocs.structure.nav as mk_nav
-    import mkdocs.structure.pages as mk_pages
-    import mkdocs.utils as mk_utils
-    from mkdocs.plugins import PluginCollection
-    from mkdocs_gen_files.plugin import GenFilesPlugin
-
+    """Timers around the generator's own functions (the MkDocs phases: ``event_timers``)."""
     from generator.buildcache import CachedArchive
-    from generator.render import pages, rawhtml
+    from generator.render import generate, rawhtml
 
-    wrap(PluginCollection, "on_config", "config + plugins on_config")
-    wrap(GenFilesPlugin, "on_files", "gen-files (docs/gen_pages.py)")
-    # gen_pages.py imports these by name when MkDocs runs it, after this has wrapped them
     wrap(CachedArchive, "summaries", "load items (YAML + pydantic)")
     wrap(CachedArchive, "editions", "load editions (YAML + pydantic)")
-    wrap_iter(pages, "site_pages", "render pages (generator.render.pages)")
-    wrap(pages, "site_feeds", "render feeds (generator.render.feeds)")
-    wrap(mk_build, "get_files", "collect files + nav")
-    wrap(mk_build, "get_navigation", "collect files + nav")
-    wrap(mk_build, "_populate_page", "read + Markdown, all pages")
-    wrap(mk_pages.Page, "read_source", "read source")
-    wrap(rawhtml, "stash", "raw-HTML stash/restore (hooks)")
-    wrap(rawhtml, "restore", "raw-HTML stash/restore (hooks)")
-    wrap(mk_pages.Page, "render", "Python-Markdown (Page.render)")
-    wrap(mk_files.Files, "copy_static_files", "static files copy")
-    wrap(mk_build, "_build_page", "build pages (template + write)")
-    wrap(mk_build, "get_context", "template context")
-    wrap(jinja2.environment.Template, "render", "theme templating (Jinja)")
-    wrap(mk_utils, "write_file", "write files")
-    wrap(mk_pages.Page, "validate_anchor_links", "anchor validation")
-    wrap(PluginCollection, "on_post_build", "post-build plugins")
-    del mk_nav
+    wrap_iter(generate, "site_pages", "render pages (generator.render.pages)")  # the names generate calls
+    wrap(generate, "site_feeds", "render feeds (generator.render.feeds)")
+    wrap(rawhtml, "stash", "raw-HTML stash/restore (plugin)")
+    wrap(rawhtml, "restore", "raw-HTML stash/restore (plugin)")
 
 
 def _gc_freeze() -> None:
-    """docs/gen_pages.py loading the archive with the cyclic GC off, then gc.freeze():
+    """the plugin loading the archive with the cyclic GC off, then gc.freeze():
     the loaded archive is never garbage, so no collection should walk it again."""
     import gc
 
@@ -175,24 +190,14 @@ EXPERIMENTS = {"gc-freeze": _gc_freeze}
 
 
 def run_build(data: Path, site: Path) -> float:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
+    """A cold ``mkdocs build`` in this process (nothing cached: with the project's cache the
+    second profile, an experiment, would time a warm build, and the cache would fill with
+    benchmark data), with the event timers among its plugins."""
+    from generator.render.build import build_in_process
 
-    from generator import buildcache
-    from generator.render import build as site_build
-
-    settings = common.briefing_settings(data)
-    with tempfile.TemporaryDirectory(prefix="briefing-profile-") as tmp:
-        os.environ.update(getattr(site_build, "BANNER_ENV", {}))
-        os.environ["BRIEFING_CONFIG"] = str(site_build._settings_file(settings, Path(tmp)))
-        # A cold build, nothing kept: with the project's cache the second profile (an
-        # experiment) would time a warm build, and the cache would fill with benchmark data.
-        os.environ[buildcache.CACHE_ENV] = ""
-        os.chdir(common.ROOT)
-        start = time.perf_counter()
-        config = load_config(config_file=str(common.ROOT / "mkdocs.yml"), strict=True, site_dir=str(site))
-        build(config)
-        return time.perf_counter() - start
+    start = time.perf_counter()
+    build_in_process(common.briefing_settings(data), site, root=common.ROOT, plugins={"profile-timers": event_timers()})
+    return time.perf_counter() - start
 
 
 def report(total: float) -> str:

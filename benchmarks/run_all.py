@@ -369,10 +369,10 @@ def analysis(r: dict, f: dict) -> list[str]:
     variants = v.get("variants") or {}
     rows = [[label.replace("&nbsp;", ""), f"{phase(p, label):.1f} s", f"{100 * phase(p, label) / total:.0f} %"] for label in (
         "load items (YAML + pydantic)", "load editions (YAML + pydantic)", "render pages (generator.render.pages)",
-        "render feeds (generator.render.feeds)", "Python-Markdown (Page.render)", "raw-HTML stash/restore (hooks)",
+        "render feeds (generator.render.feeds)", "Python-Markdown (Page.render)", "raw-HTML stash/restore (plugin)",
         "theme templating (Jinja)", "write files", "anchor validation")]
     rows.append(["everything else (file collection, nav, static files, MkDocs internals)",
-                 f"{total - load - render - md - phase(p, 'raw-HTML stash/restore (hooks)') - jinja - write - phase(p, 'anchor validation'):.1f} s", ""])
+                 f"{total - load - render - md - phase(p, 'raw-HTML stash/restore (plugin)') - jinja - write - phase(p, 'anchor validation'):.1f} s", ""])
     rows.append([f"**mkdocs build, in-process** (peak RSS {common.fmt_bytes(p.get('peak', 0)) if p.get('peak') else 'see table above'})", f"**{total:.1f} s**", "100 %"])
     rows.append(["Pagefind (separate processes beside MkDocs, one bundle after another)", common.fmt_seconds(b["pagefind_wall"]), ""])
     pyyaml = variants.get("one-parse, PyYAML, 1 process")
@@ -399,7 +399,7 @@ def analysis(r: dict, f: dict) -> list[str]:
         "into the table of contents); what remains is the section headings, the navigation lines and MkDocs' link processing.",
         f"* **Theme templating** (Material's Jinja templates) is {jinja:.0f} s and **writing** {write:.1f} s.",
         f"* **Pagefind** indexes {items:,} item records in {common.fmt_seconds(b['pagefind_wall'])}, beside MkDocs: "
-        "docs/gen_pages.py writes the records a month at a time before it renders any page and announces each bundle once "
+        "the briefing plugin writes the records a month at a time before it renders any page and announces each bundle once "
         "its months are written; `briefing build` indexes it on the second core while MkDocs goes on (`build.write_search_parts`, "
         f"`build.index_streamed_parts`). A Pagefind service holds its whole bundle in memory while it builds it (about 0.13 MB "
         f"a record over ~60 MB of its own), and runs beside MkDocs, so a year over {RECORDS_PER_BUNDLE:,} records is cut "

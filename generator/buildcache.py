@@ -4,15 +4,19 @@ One SQLite file (``<cache dir>/build.sqlite``) holds:
 
 * ``files``: each archive YAML file parsed and validated, as the model's JSON, with an item's
   light summary beside it, keyed by the file's content fingerprint (its git blob hash, or
-  for files git does not know as committed, the SHA-1 of their bytes; outside a git
-  checkout, size + mtime). Keys carry a schema digest of ``Item``/``Edition``: a model
-  change misses every entry instead of reading stale shapes.
-* ``pages``: rendered Markdown per page, keyed by the hash of its input (the data handed to
-  its template, or for a day page the facts it reads).
-* ``html``: MkDocs' rendering of a page's Markdown (HTML, table of contents, title, anchors),
-  keyed by the Markdown and the targets of its links.
-* ``output``: each page as written to the site (theme templating done), zlib-compressed,
-  keyed by the page's state, the configuration and the navigation.
+  for files git does not know as committed, the SHA-1 of their bytes). Keys carry a digest
+  of the models' schema and the parsers' versions: a change misses every entry instead of
+  reading stale shapes.
+* ``pages``: rendered Markdown per page, keyed by the hash of its inputs (``memo.Memo``: the
+  data handed to its template, or for a day page the facts it reads), the code, the
+  renderers' versions and the settings (``page_salt``).
+* ``html``: MkDocs' conversion of a page's Markdown, with what it looked up and logged;
+  ``output``: each page as the theme rendered it, zlib-compressed; ``theme``: what the
+  theme's templates name. Keyed as ``render.mkdocs_cache`` says: the engine (versions,
+  mkdocs.yml, hooks, plugins, configuration) and each step's whole input.
+
+Every look-up, compute and store goes through ``memo.Memo``. A build's writes are one
+transaction, committed only when the whole build succeeded (``close(commit=...)``).
 
 The YAML under ``data/`` stays the only source of truth: deleting the cache changes nothing
 but the build time (a test checks that a warm build and a cold one give the same site byte
@@ -23,10 +27,10 @@ archive instead of growing.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import ctypes
 import gc
 import hashlib
+import importlib.metadata
 import json
 import multiprocessing
 import os
@@ -42,9 +46,27 @@ FORMAT = 3  # 3: item summaries carry the interests matched and the reader's rat
 CACHE_ENV = "BRIEFING_CACHE_DIR"
 
 
+# The libraries that read the archive's files, and those that turn its data into pages:
+# their versions are part of what a parsed file, and what a rendered page, is keyed by.
+PARSERS = ("yaml-rs", "pydantic", "pydantic-core", "PyYAML")
+RENDERERS = ("Jinja2", "MarkupSafe", "pylatexenc")
+
+
+def installed_versions(names: Iterable[str]) -> dict[str, str | None]:
+    """{distribution: installed version (None: not installed)}."""
+    out: dict[str, str | None] = {}
+    for name in names:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
 def schema_digest() -> str:
-    """Changes whenever the stored models' shape changes (or this cache's format)."""
-    text = json.dumps([FORMAT, Item.model_json_schema(), Edition.model_json_schema()], sort_keys=True)
+    """Changes whenever the stored models' shape changes, the parsers' versions or this
+    cache's format."""
+    text = json.dumps([FORMAT, Item.model_json_schema(), Edition.model_json_schema(), installed_versions(PARSERS)], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -59,15 +81,12 @@ def code_digest(*folders: Path) -> str:
 
 def fingerprints(root: Path, paths: Iterable[Path]) -> dict[Path, str]:
     """Content fingerprints of ``paths`` (files under ``root``): git blob hashes where the
-    working copy is what git has, else the SHA-1 of the bytes; outside a git checkout,
-    size + mtime."""
-    blobs = _git_blobs(root)
+    working copy is what git has, else (outside a git checkout too) the SHA-1 of the bytes.
+    Never size and time: a restored cache or a copied checkout can keep both while the
+    content differs."""
+    blobs = _git_blobs(root) or {}
     out: dict[Path, str] = {}
     for path in paths:
-        if blobs is None:
-            stat = path.stat()
-            out[path] = f"s{stat.st_size}:{stat.st_mtime_ns}"
-            continue
         blob = blobs.get(relative(path, root))
         out[path] = "g" + blob if blob else "h" + hashlib.sha1(path.read_bytes()).hexdigest()
     return out
@@ -120,7 +139,7 @@ class BuildCache:
     """The cache database; ``BuildCache(None)`` is a cold build's: it starts empty, keeps
     only parsed files, in a temporary database, and is gone when the build ends."""
 
-    def __init__(self, folder: Path | None, *, name: str = "build.sqlite", tables: tuple[str, ...] = ("files", "pages", "html", "output")):
+    def __init__(self, folder: Path | None, *, name: str = "build.sqlite", tables: tuple[str, ...] = ("files", "pages", "html", "output", "theme")):
         self.folder = Path(folder) if folder else None
         self.schema = schema_digest()
         self._used: dict[str, set[str]] = {table: set() for table in tables}
@@ -170,44 +189,26 @@ class BuildCache:
     def file_key(self, kind: str, fingerprint: str) -> str:
         return f"{kind}:{self.schema}:{fingerprint}"
 
-    def close(self, *, prune: bool = True) -> None:
-        """Commit; with ``prune``, drop what this build did not use."""
+    def close(self, *, commit: bool = True, prune: bool = True) -> None:
+        """Commit (with ``prune``, dropping what this build did not use), or with
+        ``commit=False`` leave the database as it was before this build."""
         if self.db is None:
             return
-        if prune and self.folder is not None:
-            for table, keys in self._used.items():
-                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
-                self.db.execute("DELETE FROM keep")
-                self.db.executemany("INSERT OR IGNORE INTO keep (key) VALUES (?)", ((k,) for k in keys))
-                self.db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM keep)")
-        self.db.execute("COMMIT")
+        if not commit:
+            self.db.execute("ROLLBACK")
+        else:
+            if prune and self.folder is not None:
+                self._prune()
+            self.db.execute("COMMIT")
         self.db.close()
         self.db = None
 
-
-_session: BuildCache | None = None
-
-
-def session() -> BuildCache:
-    """The cache of the running build (one per MkDocs process), opened on first use in
-    :func:`default_dir`; ``end_session`` commits it."""
-    global _session
-    if _session is None:
-        _session = BuildCache(default_dir())
-    return _session
-
-
-def end_session(*, ok: bool) -> None:
-    """Commit the build's cache and drop unused entries; after a failure, keep it as it was."""
-    global _session
-    if _session is None:
-        return
-    cache, _session = _session, None
-    if ok:
-        cache.close(prune=True)
-    elif cache.db is not None:
-        cache.db.execute("ROLLBACK")
-        cache.db.close()
+    def _prune(self) -> None:
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+        for table, keys in self._used.items():
+            self.db.execute("DELETE FROM keep")
+            self.db.executemany("INSERT OR IGNORE INTO keep (key) VALUES (?)", ((k,) for k in keys))
+            self.db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM keep)")
 
 
 def release_memory() -> None:
@@ -223,24 +224,12 @@ def release_memory() -> None:
 
 def page_salt(settings, *folders: Path) -> str:
     """What every rendered page depends on besides its data: the generator's code and
-    templates, and the settings (secrets and the data folder's location left out)."""
+    templates, the versions of the libraries that render them, and the settings (secrets
+    and the data folder's location left out)."""
     fixed = settings.model_dump(mode="json", exclude={"llm", "data_dir"})
     package = Path(__file__).resolve().parent
-    return hashlib.sha256(json.dumps([code_digest(package, *folders), fixed], sort_keys=True).encode()).hexdigest()
-
-
-@contextlib.contextmanager
-def opened(folder: Path | None, *, prune: bool = True) -> Iterator[BuildCache]:
-    cache = BuildCache(folder)
-    try:
-        yield cache
-    except BaseException:
-        if cache.db is not None:
-            cache.db.execute("ROLLBACK")
-            cache.db.close()
-            cache.db = None
-        raise
-    cache.close(prune=prune)
+    parts = [code_digest(package, *folders), installed_versions(RENDERERS), fixed]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 # Below this many files to parse, a second process costs more than it saves; files go to it

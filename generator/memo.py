@@ -111,14 +111,22 @@ class Memo(Generic[T]):
 
     def by_key(self, key: str, compute: Callable[[], T]) -> T:
         """As calling the memo, for a caller that has the key already (a file's fingerprint)."""
-        if self.store is None:
-            return compute()
-        raw = self.store.get(self.table, key)
-        if raw is not None:
-            return self.load(raw)
+        found = self.lookup(key)
+        if found is not None:
+            return found
         value = compute()
-        self.store.put(self.table, key, self.dump(value))
+        self.store_value(key, value)
         return value
+
+    def lookup(self, key: str) -> T | None:
+        """The value stored under ``key`` (None: none), for a caller whose compute step is
+        not one call (MkDocs converts a page between two plugin events)."""
+        raw = self.store.get(self.table, key) if self.store is not None else None
+        return self.load(raw) if raw is not None else None
+
+    def store_value(self, key: str, value: T) -> None:
+        if self.store is not None:
+            self.store.put(self.table, key, self.dump(value))
 
     def many(self, keys: Mapping[K, str], compute: Callable[[list[K]], Iterable[tuple[K, T]]]) -> dict[K, T]:
         """A value for each of ``keys`` (name -> key), in their order: the stored ones in one

@@ -9,7 +9,13 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 . .venv/bin/activate
-python -m pip install -q -e '.[site,test]'
+# The versions the tests last passed with (.ci/constraints.txt); BRIEFING_NEWEST=1 (the upstream
+# workflow) installs the newest that pyproject.toml allows instead.
+if [ "${BRIEFING_NEWEST:-}" = 1 ]; then
+  python -m pip install -q --upgrade --upgrade-strategy eager -e '.[site,test]'
+else
+  python -m pip install -q -c .ci/constraints.txt -e '.[site,test]'
+fi
 # axe-core for the browser test's accessibility checks (npm registry; node_modules is not committed)
 if command -v npm >/dev/null 2>&1; then
   npm ci --prefix tests/axe --no-audit --no-fund --silent

@@ -46,7 +46,7 @@ def test_pages_exist(site):
     ]:
         assert (site / path).is_file(), path
     # the build's own files are not published
-    for path in ["gen_pages.py", "hooks.py", "overrides/main.html"]:
+    for path in ["overrides/main.html", "i18n/about.zh.md"]:
         assert not (site / path).exists(), path
 
 
@@ -286,7 +286,7 @@ def test_a_year_over_the_bundle_cap_is_cut_into_runs_of_whole_months():
 
 
 def test_search_parts_are_announced_a_bundle_at_a_time_oldest_first(tmp_path):
-    """docs/gen_pages.py streams the records to files (a month at a time) and announces each
+    """The briefing plugin streams the records to files (a month at a time) and announces each
     bundle once it is complete, so Pagefind can start before the last month is read; the
     bundles are the ones bundle_parts cuts from the same records."""
     from generator.render.build import BuildError, PARTS_MANIFEST, bundle_months, bundle_parts, write_search_parts

@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 DAILY = WORKFLOWS / "daily.yml"
 PR = WORKFLOWS / "pr.yml"
+UPSTREAM = WORKFLOWS / "upstream.yml"
 REPLAY = ROOT / "tests" / "fixtures" / "replay" / "2026-04-30.yaml"
 BIN = Path(sys.executable).parent
 DAY = "2026-04-30"
@@ -73,8 +74,8 @@ def _lint(*paths: Path) -> subprocess.CompletedProcess:
     return subprocess.run([_actionlint(), "-no-color", *map(str, paths)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_actionlint_passes_on_both_workflows():
-    result = _lint(DAILY, PR)
+def test_actionlint_passes_on_every_workflow():
+    result = _lint(DAILY, PR, UPSTREAM)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -117,7 +118,7 @@ def _steps(workflow: dict) -> list[tuple[str, dict]]:
     return [(job_id, step) for job_id, job in workflow["jobs"].items() for step in job["steps"]]
 
 
-@pytest.mark.parametrize("path", [DAILY, PR], ids=["daily", "pr"])
+@pytest.mark.parametrize("path", [DAILY, PR, UPSTREAM], ids=["daily", "pr", "upstream"])
 def test_actions_are_pinned_to_commits(path):
     for job_id, step in _steps(_load(path)):
         if "uses" in step:
@@ -128,7 +129,7 @@ def test_actions_are_pinned_to_commits(path):
             assert re.search(r"# v\d+\.\d+\.\d+", line), f"no version comment: {line.strip()}"
 
 
-@pytest.mark.parametrize("path", [DAILY, PR], ids=["daily", "pr"])
+@pytest.mark.parametrize("path", [DAILY, PR, UPSTREAM], ids=["daily", "pr", "upstream"])
 def test_no_expression_inside_scripts(path):
     """`${{ }}` only in env:/if:/with:, never in a script (injection-safe, and what the player needs)."""
     for job_id, step in _steps(_load(path)):
@@ -699,6 +700,22 @@ def test_pr_checks_annotate_a_broken_item_edit(github, fixture_internet, git_env
     assert checks.step("build").outcome in ("success", "failure")
     assert checks.step("tests").stubbed
     assert player.deployments == []
+
+
+def test_daily_and_pr_install_the_tested_versions_and_upstream_the_newest():
+    """The daily and PR runs install .ci/constraints.txt's versions; the weekly upstream run
+    the newest pyproject.toml allows, so an upstream release breaks a check, not a morning."""
+    for path in (DAILY, PR):
+        installs = [s["run"] for _, s in _steps(_load(path)) if s.get("id") == "install"]
+        assert installs and all("-c .ci/constraints.txt" in run for run in installs), path.name
+    upstream = _load(UPSTREAM)
+    assert upstream["on"]["schedule"] and "workflow_dispatch" in upstream["on"]
+    install = next(s["run"] for _, s in _steps(upstream) if s.get("id") == "install")
+    assert "constraints" not in install and "--upgrade" in install
+    assert any(s.get("id") == "tests" for _, s in _steps(upstream))
+    pins = (ROOT / ".ci" / "constraints.txt").read_text(encoding="utf-8")
+    for engine in ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "pagefind"):
+        assert re.search(rf"^{engine}==\S+$", pins, re.M | re.I), engine
 
 
 def test_daily_build_restores_and_saves_the_build_cache():

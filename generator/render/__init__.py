@@ -14,5 +14,8 @@
 * ``build.build_site(settings, site_dir, check_links=False)``: mkdocs build --strict + Pagefind
   (+ lychee offline), what ``briefing build`` runs.
 
-No MkDocs import here; docs/gen_pages.py and docs/hooks.py are the glue.
+* ``mkdocs_plugin``: the MkDocs plugin (``plugins: [briefing]``) that hands the pages to MkDocs
+  (``generate``) and keeps the build cache (``mkdocs_cache``), through public events only.
+
+Only ``mkdocs_plugin`` and ``mkdocs_cache`` import MkDocs.
 """

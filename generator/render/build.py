@@ -2,8 +2,8 @@
 
 ``build_site(settings, site_dir)`` is what ``briefing build`` calls. The MkDocs run reads the
 same settings: they are written to a temporary settings file (secrets left out) named by
-``BRIEFING_CONFIG``, which ``docs/hooks.py`` and ``docs/gen_pages.py`` load.
-docs/gen_pages.py writes the search records (a file a month, each bundle announced once its
+``BRIEFING_CONFIG``, which the briefing plugin (``mkdocs_plugin``) loads.
+The plugin writes the search records (a file a month, each bundle announced once its
 months are written: ``write_search_parts``) before it renders any page; this process indexes
 each bundle as it comes while MkDocs renders and writes the pages (``index_streamed_parts``),
 so the two longest jobs of a build share the machine's cores instead of taking turns.
@@ -11,8 +11,8 @@ so the two longest jobs of a build share the machine's cores instead of taking t
 anchors); ``build_site(..., check_links=True)`` does it after the build.
 
 ``cache_dir`` (``briefing build`` passes ``.cache/briefing`` unless ``--no-cache``) holds the
-build cache (``generator.buildcache``: parsed archive, rendered pages, MkDocs' conversions)
-and each Pagefind bundle, keyed by its search records: only a bundle whose items changed is
+build cache (``generator.buildcache``: parsed archive, rendered pages, MkDocs' conversions,
+themed pages; committed only when the whole build succeeded) and each Pagefind bundle, keyed by its search records: only a bundle whose items changed is
 indexed again (the newest month's, from day to day). Everything there is disposable; without it the site is the same.
 """
 
@@ -37,7 +37,7 @@ from .pagefind_bundle import sort_filters
 from .pagefind_service import write_index
 from .search import SearchRecord, search_records
 
-SEARCH_PARTS_ENV = "AI_BRIEFING_SEARCH_PARTS"  # the folder docs/gen_pages.py writes the search records to
+SEARCH_PARTS_ENV = "AI_BRIEFING_SEARCH_PARTS"  # the folder the plugin writes the search records to
 BUNDLE_CAP_ENV = "AI_BRIEFING_RECORDS_PER_BUNDLE"  # and the bundle cap it cuts them by (RECORDS_PER_BUNDLE)
 PARTS_MANIFEST = "parts.json"  # written last: the records' files are complete
 BANNER_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
@@ -112,27 +112,68 @@ def build_site(
     site_dir = Path(site_dir).resolve()
     cache = Path(cache_dir).resolve() if cache_dir else None
     with tempfile.TemporaryDirectory(prefix="briefing-build-") as tmp:
-        parts_dir = Path(tmp) / "search-parts"  # docs/gen_pages.py writes the records there
-        env = {**os.environ, **BANNER_ENV, "BRIEFING_CONFIG": str(_settings_file(settings, Path(tmp)))}
-        # Settings already carry any BRIEFING_ overrides; don't let them apply twice.
-        for name in list(env):
-            if name.startswith("BRIEFING_") and name != "BRIEFING_CONFIG":
-                del env[name]
-        env["BRIEFING_CACHE_DIR"] = str(cache / "build") if cache else ""
+        parts_dir = Path(tmp) / "search-parts"  # the plugin writes the records there
+        env = mkdocs_environment(settings, Path(tmp), cache)
         if search:
             env[SEARCH_PARTS_ENV], env[BUNDLE_CAP_ENV] = str(parts_dir), str(RECORDS_PER_BUNDLE)
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(root / "mkdocs.yml"), "-d", str(site_dir)]
         with _Background(command, cwd=root, env=env, what="mkdocs build") as mkdocs:
             # MkDocs renders and writes the pages while Pagefind indexes the records beside it:
-            # docs/gen_pages.py hands them over before it renders a page (two cores, two jobs).
+            # the plugin hands them over before it renders a page (two cores, two jobs).
             if search:
                 parts = index_streamed_parts(parts_dir, site_dir, settings.language, mkdocs.running,
                                              cache_dir=cache / "pagefind" if cache else None)
             mkdocs.finish()
         if search and parts is None:
-            raise BuildError("mkdocs build wrote no search records: is docs/gen_pages.py the gen-files script in mkdocs.yml?")
+            raise BuildError("mkdocs build wrote no search records: is the briefing plugin listed in mkdocs.yml (plugins: [briefing])?")
     if check_links:
         run_link_check(site_dir, root=root)
+
+
+def mkdocs_environment(settings: Settings, folder: Path, cache: Path | None) -> dict[str, str]:
+    """The environment MkDocs runs in: the settings as a file in ``folder`` (secrets left out)
+    named by ``BRIEFING_CONFIG``, which the plugin loads, and the build cache's folder."""
+    env = {**os.environ, **BANNER_ENV, "BRIEFING_CONFIG": str(_settings_file(settings, folder))}
+    # Settings already carry any BRIEFING_ overrides; don't let them apply twice.
+    for name in list(env):
+        if name.startswith("BRIEFING_") and name != "BRIEFING_CONFIG":
+            del env[name]
+    env["BRIEFING_CACHE_DIR"] = str(cache / "build") if cache else ""
+    return env
+
+
+def build_in_process(
+    settings: Settings, site_dir: Path | str, *, root: Path | None = None, cache_dir: Path | str | None = None,
+    plugins: dict | None = None,
+) -> None:
+    """``mkdocs build --strict`` in this process, as its command line runs it (the plugins'
+    ``on_startup`` and ``on_shutdown`` around the build), without Pagefind: for tests that
+    change what MkDocs sees from inside (a faked version), and for the profiler, whose
+    ``plugins`` ({name: plugin}) join mkdocs.yml's. Raises BuildError when the build fails."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    root = Path(root or project_root())
+    cache = Path(cache_dir).resolve() if cache_dir else None
+    saved = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="briefing-build-") as tmp:
+        os.environ.clear()
+        os.environ.update({k: v for k, v in mkdocs_environment(settings, Path(tmp), cache).items() if k != SEARCH_PARTS_ENV})
+        try:
+            config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(Path(site_dir).resolve()), strict=True)
+            for name, plugin in (plugins or {}).items():
+                config.plugins[name] = plugin  # (PluginCollection registers its events on assignment)
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+        except MkDocsException as error:
+            raise BuildError(f"mkdocs build failed: {error}") from error
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
 
 
 # Pagefind holds a bundle's every record in memory while it builds it (about 0.13 MB a record

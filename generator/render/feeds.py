@@ -24,7 +24,7 @@ from .escape import one_line, safe_url
 from .family import Renderer
 from .i18n import HTML_LANG
 from .paths import category_feed, day_url
-from .templating import macros
+from .templating import macros, render
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 FEED_PICKS = 8
@@ -113,3 +113,12 @@ def category_feeds(r: Renderer) -> dict[str, str]:
                     day, str(w.html.item(w.item(item_id))))
         out[category_feed(slug)] = fg.rss_str(pretty=True).decode("utf-8")
     return out
+
+
+def feeds_sitemap(feed_paths: list[str], site_url: str) -> str:
+    """A sitemap of the feeds, in their folder. Material fetches ``sitemap.xml`` beside every
+    ``<link rel="alternate">`` of a page's head, as if each were a translation of the site
+    (squidfunk/mkdocs-material#8576): for the feed links that is feeds/sitemap.xml, a 404 on
+    every page without this file. A sitemap may list the URLs of its own folder: the feeds."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    return render("en", "feeds_sitemap.xml", urls=[base + path for path in sorted(feed_paths)])

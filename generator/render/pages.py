@@ -7,7 +7,7 @@ one at a time, asking ``items_of`` for one edition's items only when it renders 
 (so the whole archive need never be in memory); ``site_pages`` also says which family made
 each page and which file its edit button opens; ``site_feeds(index)`` / ``render_feeds`` are
 the families' feeds. ``nav(settings)`` is the navigation, from
-the families' entries. Nothing here imports MkDocs: ``docs/gen_pages.py`` writes the pages
+the families' entries. Nothing here imports MkDocs: the MkDocs plugin (``generate``) writes the pages
 into the build, and tests compare them with golden files.
 
 Pages::
