@@ -323,3 +323,25 @@ def test_the_engine_state_covers_mkdocs_yml_hooks_plugins_and_the_theme(tmp_path
     third = state()
     config_file.write_text(config_file.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
     assert state() != third
+
+
+def test_a_day_page_reads_only_the_index_that_keys_it():
+    """Each day page of the sample archive (every optional field, and notes naming another
+    day and an item listed elsewhere) made from its ``day_index`` (the value its cache key
+    holds) is the page made from the whole site index: a read that the key does not cover
+    would make them differ."""
+    from generator.render.families import day
+    from generator.render.family import Renderer
+    from generator.render.index import SiteIndex
+    from site_data import sample_editions, sample_items
+
+    items, editions = sample_items(), sorted(sample_editions(), key=lambda e: e.date)
+    last, entry = editions[-1], editions[-1].sections[0].entries[0]
+    notes = [*entry.continuity, f"seen-before:{editions[0].date}", f"paper-of:{editions[0].item_ids()[0]}"]
+    section = last.sections[0].model_copy(update={"entries": [entry.model_copy(update={"continuity": notes}), *last.sections[0].entries[1:]]})
+    editions[-1] = last.model_copy(update={"sections": [section, *last.sections[1:]]})
+    index = SiteIndex.build(items, editions, sample_settings())
+    whole = Renderer(index, lambda edition: items)
+    for edition in index.editions:
+        alone = Renderer(day.day_index(index, edition), lambda edition: items)
+        assert day.day(alone, edition) == day.day(whole, edition), edition.date

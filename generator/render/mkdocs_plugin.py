@@ -24,6 +24,12 @@ it, and the first ``on_post_page`` handler renders the page's template with it, 
 output stored for the same template and context, before any other plugin's ``on_post_page``.
 List this plugin first in mkdocs.yml, so its "first" handlers run before others of the same
 priority.
+
+Memory: MkDocs converts every page before it themes any. From this plugin's last
+``on_page_content`` handler to its first ``on_page_context`` handler, and after its last
+``on_post_page`` handler, a page's ``content`` is a placeholder (:data:`PARKED`) and its
+HTML waits in a temporary file; a plugin that read ``page.content`` in ``on_env`` or
+``on_post_build`` would see the placeholder.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ from .pages import nav
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 DEFERRED = "briefing-deferred.html"  # the stub template: the page's own is rendered in on_post_page
+PARKED = "<!-- briefing: this page's HTML waits in a temporary file until its page is built -->"
 _NO_TEMPLATE = object()  # the page's front matter named no template
 
 
@@ -84,6 +91,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         self.converting: dict[str, tuple] = {}
         self.templates: dict[str, object] = {}
         self.contexts: dict[str, dict] = {}
+        self.parked = Parked()
         return config
 
     @event_priority(-100)
@@ -138,7 +146,9 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         return text
 
     @event_priority(100)
-    def on_page_content(self, html, *, page, config, files, **kwargs):
+    def _convert(self, html, *, page, config, files, **kwargs):
+        """First: the conversion, from the cache or as MkDocs made it (then stored), and the
+        raw HTML blocks back in place, for every other handler."""
         src_uri = page.file.src_uri
         converting = self.converting.pop(src_uri, None)
         if converting is not None:
@@ -154,6 +164,15 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         html = rawhtml.restore(html, blocks)
         mkdocs_cache.add_raw_headings(page, html, blocks, config)
         return html
+
+    @event_priority(-100)
+    def _park(self, html, *, page, **kwargs):
+        """Last: the page's HTML waits in a temporary file until its page is built (MkDocs
+        converts every page before it writes any: at five years 240 MB of HTML)."""
+        self.parked.put(page.file.src_uri, html)
+        return PARKED
+
+    on_page_content = CombinedEvent(_convert, _park)
 
     # ---- theme (deferred to on_post_page)
 
@@ -175,8 +194,12 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         return env
 
     @event_priority(100)
-    def _own_template(self, context, *, page, config, nav, **kwargs):
-        """First: the page's front matter as it was, for every other handler and the theme."""
+    def _own_page(self, context, *, page, config, nav, **kwargs):
+        """First: the page's HTML and front matter as they were, for every other handler and
+        the theme."""
+        parked = self.parked.take(page.file.src_uri)
+        if parked is not None:
+            page.content = parked
         template = self.templates.get(page.file.src_uri)
         if template is _NO_TEMPLATE:
             del page.meta["template"]
@@ -191,10 +214,12 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             self.contexts[page.file.src_uri] = context
         return context
 
-    on_page_context = CombinedEvent(_own_template, _take_context)
+    on_page_context = CombinedEvent(_own_page, _take_context)
 
     @event_priority(100)
-    def on_post_page(self, output, *, page, config, **kwargs):
+    def _theme(self, output, *, page, config, **kwargs):
+        """First: the page's own template rendered with its context, or that output stored
+        for the same template and context."""
         src_uri = page.file.src_uri
         template = self.templates.pop(src_uri, None)
         context = self.contexts.pop(src_uri, None)
@@ -208,6 +233,14 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             log.debug("%s: theme output not cached: %s", src_uri, why)
             return render()
         return self.outputs.by_key(key, render)
+
+    @event_priority(-100)
+    def _release(self, output, *, page, **kwargs):
+        """Last: the page is written next; MkDocs keeps every page to the end, not its HTML."""
+        page.content = PARKED
+        return output
+
+    on_post_page = CombinedEvent(_theme, _release)
 
     # ---- the end of a build
 
@@ -230,6 +263,29 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         cache, self.cache = getattr(self, "cache", None), None
         if cache is not None:
             cache.close(commit=self.succeeded)
+            self.parked.file.close()
+
+
+class Parked:
+    """Texts put aside in a temporary file (the OS's page cache holds them, not the build's
+    memory) and taken back once."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()
+        self.where: dict[str, tuple[int, int]] = {}
+
+    def put(self, name: str, text: str) -> None:
+        data = text.encode("utf-8")
+        self.file.seek(0, 2)
+        self.where[name] = (self.file.tell(), len(data))
+        self.file.write(data)
+
+    def take(self, name: str) -> str | None:
+        found = self.where.pop(name, None)
+        if found is None:
+            return None
+        self.file.seek(found[0])
+        return self.file.read(found[1]).decode("utf-8")
 
 
 def _json_bytes(value) -> bytes:

@@ -1,9 +1,10 @@
 """A day: one edition's page, with every section, item card, idea and the source report.
 
 The only family that needs full items: ``Renderer.items_of`` loads one edition's items when
-its page is prepared. With a cache, a day page is keyed by ``Renderer.version(edition)`` (a
-digest of its edition and item files) and ``day_facts`` (what it reads from the site index),
-so an unchanged day is not even loaded.
+its page is prepared. A day page is rendered from ``day_index``, the part of the site index
+it may read, as a value; with a cache it is keyed by that value and
+``Renderer.version(edition)`` (a digest of its edition and item files), so an unchanged day
+is not even loaded, and nothing it reads can be left out of its key.
 """
 
 from __future__ import annotations
@@ -34,12 +35,17 @@ SOURCE_COLUMNS = ["col_source", "col_status", "col_requests", "col_http", "col_r
 
 def pages(r: Renderer):
     for edition in r.index.editions:
-        inputs = partial(day_inputs, r, edition) if r.version is not None else None
-        yield Page(day_page(edition.date), partial(day, r, edition), inputs=inputs, edit="../" + edition_source(edition.date))
+        view = day_index(r.index, edition)
+        seen = Renderer(view, r.items_of, cache=r.cache, version=r.version, docs_dir=r.docs_dir)
+        inputs = partial(day_inputs, seen, edition) if r.version is not None else None
+        yield Page(day_page(edition.date), partial(day, seen, edition), inputs=inputs, edit="../" + edition_source(edition.date))
 
 
 def day_inputs(r: Renderer, edition: Edition) -> tuple:
-    return r.version(edition), day_facts(r, edition)
+    """A day page's key: its files (``version``: its edition's and its items') and the rest of
+    the index it is rendered from (``day_index``), as values; the settings are in the salt."""
+    view = r.index
+    return r.version(edition), [e.date for e in view.editions], view.summaries, view.first_day, sorted(view.position.items())
 
 
 def _is_edition_day(index: SiteIndex, value: str) -> bool:
@@ -101,24 +107,33 @@ def day(r: Renderer, edition: Edition) -> dict:
     }
 
 
-def day_facts(r: Renderer, edition: Edition) -> tuple:
-    """What a day page reads from the site index (beyond its edition and items): its
-    neighbours, and for each item it mentions the day it first appeared and its title."""
-    index = r.index
+def day_index(index: SiteIndex, edition: Edition) -> SiteIndex:
+    """What a day page may read of the site index, as an index of its own: the page is
+    rendered from this value alone and keyed by it (``day_inputs``), so nothing it reads can
+    be missing from its key. It holds the edition, its neighbours and the edition days its
+    notes name (dates only: another edition's content is not there), and for each item it
+    mentions (listed, in an idea, named by a note) its summary and its first day."""
     position = index.position[edition.date]
-    neighbours = tuple(index.editions[i].date for i in (position - 1, position + 1) if 0 <= i < len(index.editions))
+    days = {index.editions[i].date for i in (position - 1, position + 1) if 0 <= i < len(index.editions)}
     mentioned = list(edition.item_ids()) + [i for idea in edition.ideas for i in idea.items]
-    dates = []
     for section in edition.sections:
         for entry in section.entries:
             for note in entry.continuity:
                 kind, _, value = note.partition(":")
                 if kind.endswith("-of"):
                     mentioned.append(value)
-                elif kind == "seen-before":
-                    dates.append((value, _is_edition_day(index, value)))
-    items = tuple((i, index.first_day.get(i), index.title_text(i)) for i in dict.fromkeys(mentioned))
-    return position == 0, neighbours, items, tuple(dates)
+                elif kind == "seen-before" and _is_edition_day(index, value):
+                    days.add(dt.date.fromisoformat(value))
+    editions = sorted([edition, *(Edition.model_construct(date=day) for day in days - {edition.date})], key=lambda e: e.date)
+    mentioned = list(dict.fromkeys(mentioned))
+    return SiteIndex(
+        settings=index.settings,
+        summaries={i: index.summaries[i] for i in mentioned if i in index.summaries},
+        editions=editions,
+        first_day={i: index.first_day[i] for i in mentioned if i in index.first_day},
+        categories=index.categories,
+        position={e.date: n for n, e in enumerate(editions)},
+    )
 
 
 def section_view(r: Renderer, page: str, slug: str, section, edition: Edition, items: Mapping[str, Item], rendered: set[str]) -> dict:
