@@ -414,12 +414,15 @@ def analysis(r: dict, f: dict) -> list[str]:
         "",
         "A day adds one day page and changes about 30 others (home, archive index and month, the previous day's \"next\" "
         "link, the category pages it touches, feeds); every other page is byte-identical. The build cache "
-        "(`generator/buildcache.py`, one SQLite file, restored and saved by the daily workflow) keeps, each keyed by content: "
-        "every parsed file (by git blob hash), each page's Markdown (by the hash of its template data) and each day's search "
-        "records, MkDocs' conversion of each page (`generator/render/mkdocs_cache.py`, by its Markdown and link targets), each "
-        "page as written with the theme applied (by the page's state, the configuration and the navigation), and each "
-        "Pagefind bundle (by its records; the newest month is a bundle of its own, so a day re-indexes only it). A build "
-        "without the cache gives the same site byte for byte (`tests/test_build_cache.py`); the figures are in the block above.",
+        "(`generator/buildcache.py`, one SQLite file, restored and saved by the daily workflow; every entry through "
+        "`generator/memo.py`) keeps, each keyed by content: every parsed file (by git blob hash), each page's Markdown (by "
+        "the hash of its inputs) and each day's search records, MkDocs' conversion of each page and the theme's rendering of "
+        "it (`generator/render/mkdocs_cache.py`: by the final Markdown and every file it looked up, by the template and the "
+        "whole context; both keys hold the engine: versions, mkdocs.yml, hooks, plugins), and each Pagefind bundle (by its "
+        "records; the newest month is a bundle of its own, so a day re-indexes only it). Every plugin and hook event runs "
+        "for every page, and the cache is committed only after a build that succeeded. A build without the cache gives the "
+        "same site byte for byte (`tests/test_build_cache.py`, `tests/test_build_cache_property.py`); the figures are in "
+        "the block above.",
         "",
         "### Validation",
         "",
