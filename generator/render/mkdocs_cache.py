@@ -64,6 +64,10 @@ def _distribution_of(module: str) -> str:
     return ",".join(f"{n}=={importlib.metadata.version(n)}" for n in sorted(set(names)))
 
 
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _files_digest(folder: Path) -> str:
     digest_ = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
@@ -71,22 +75,23 @@ def _files_digest(folder: Path) -> str:
     return digest_.hexdigest()
 
 
-# Configuration keys that say where this build writes, which no page shows.
-_WHERE_IT_WRITES = ("site_dir",)
+# Configuration keys left out of the configuration's state: where this build writes (no page
+# shows it), and the plugins (keyed on their own, with their versions).
+_NOT_CONFIGURATION = ("site_dir", "plugins")
 
 
 def engine_state(config, *, code: str) -> str:
     """The digest of everything besides a page's own inputs that can change any page (see
     the module docstring); ``code`` is the digest of this package's code and templates."""
     config_file = Path(config.config_file_path or "mkdocs.yml")
-    hooks = {name: Path(name if Path(name).is_absolute() else config_file.parent / name).read_bytes().hex() for name in config["hooks"]}
+    hooks = {name: _file_digest(Path(name) if Path(name).is_absolute() else config_file.parent / name) for name in config["hooks"]}
     theme_dir = config.theme.custom_dir
     return digest(
         buildcache.installed_versions(ENGINE),
-        config_file.read_bytes().hex() if config_file.is_file() else None,
+        _file_digest(config_file) if config_file.is_file() else None,
         hooks,
         [[name, plugin_state(plugin)] for name, plugin in config.plugins.items()],
-        [[key, _config_value(value)] for key, value in config.items() if key not in _WHERE_IT_WRITES],
+        [[key, _config_value(value)] for key, value in config.items() if key not in _NOT_CONFIGURATION],
         _files_digest(Path(theme_dir)) if theme_dir else None,
         code,
     )
@@ -311,16 +316,19 @@ class ContextState:
         return digest(self.engine, template, state)
 
     def _navigation(self, nav: Navigation) -> str:
+        """The navigation's shape, once per build (which items are active follows from the
+        page: its URL and its ancestors are in its own state)."""
         if self._nav is None or self._nav[0] is not nav:  # the same object for every page of a build
-            self._nav = (nav, digest([self._nav_item(item) for item in nav.items], [self._nav_item(p) for p in nav.pages]))
+            shape = [self._nav_item(item, active=False) for item in nav.items], [self._nav_item(p, active=False) for p in nav.pages]
+            self._nav = (nav, digest(*shape))
         return self._nav[1]
 
-    def _nav_item(self, item) -> list:
-        out = [type(item).__name__, item.title, getattr(item, "url", None), item.active]
+    def _nav_item(self, item, *, active: bool = True) -> list:
+        out = [type(item).__name__, item.title, getattr(item, "url", None), item.active if active else None]
         if isinstance(item, Page):
             out.append(self._value(item.meta, None, frozenset()))
         if getattr(item, "children", None):
-            out.append([self._nav_item(child) for child in item.children])
+            out.append([self._nav_item(child, active=active) for child in item.children])
         return out
 
     def _value(self, value, page, seen: frozenset) -> object:
