@@ -92,13 +92,15 @@ def tree_pss(root):
 start = time.perf_counter()
 process = subprocess.Popen(sys.argv[2:])
 peak = [0]
+done = threading.Event()
 def sample():
-    while process.poll() is None:
+    # not process.poll(): it could reap the child before os.wait4 below gets its usage
+    while not done.wait(0.25):  # reading smaps costs CPU; a bundle's peak lasts seconds
         peak[0] = max(peak[0], tree_pss(process.pid))
-        time.sleep(0.25)  # reading smaps costs CPU; a bundle's peak lasts seconds
 if os.path.exists("/proc/self/smaps_rollup"):
     threading.Thread(target=sample, daemon=True).start()
 _, status, usage = os.wait4(process.pid, 0)
+done.set()
 wall = time.perf_counter() - start
 with open(sys.argv[1], "w") as handle:
     json.dump({"wall": wall, "status": os.waitstatus_to_exitcode(status), "maxrss": usage.ru_maxrss,
