@@ -440,3 +440,33 @@ def story_settings(data_dir: Path | str = "data", language: str = "zh") -> setti
     """briefing.yaml's settings (the profile and taxonomy story_archive was made with)."""
     base = settings_mod.load(REPO / "briefing.yaml")
     return base.model_copy(update={"data_dir": Path(data_dir), "language": language, "site": settings_mod.Site(**SAMPLE_SITE)})
+
+
+def iso_week(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def weekly_counts(items, editions) -> tuple[list[str], dict[tuple[str, str], dict[str, int]]]:
+    """What the trends charts must show, computed here: the finished ISO weeks (the archive
+    holds their Sunday or a later day), oldest first, and {(kind, slug): {week: distinct
+    items listed that week that matched the interest / fall in the category}}."""
+    from collections import defaultdict
+
+    editions = sorted(editions, key=lambda e: e.date)
+    listed: dict[str, set[str]] = defaultdict(set)
+    for edition in editions:
+        listed[iso_week(edition.date)].update(i for i in edition.item_ids() if i in items)
+    monday = editions[0].date - dt.timedelta(days=editions[0].date.weekday())
+    weeks = []
+    while monday + dt.timedelta(days=6) <= editions[-1].date:
+        weeks.append(iso_week(monday))
+        monday += dt.timedelta(days=7)
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for week in weeks:
+        for item_id in listed[week]:
+            for slug in {m.interest for m in items[item_id].relevance.matched}:
+                counts["interests", slug][week] += 1
+            for slug in set(items[item_id].categories):
+                counts["categories", slug][week] += 1
+    return weeks, counts

@@ -13,7 +13,7 @@ import pytest
 from generator.ids import anchor
 from generator.render.families.week import week_days, week_of
 from generator.render.pages import render_feeds, render_site
-from site_data import story_archive, story_settings
+from site_data import iso_week, story_archive, story_settings, weekly_counts
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +103,40 @@ def test_story_pages_raw_html_blocks_are_whole(story):
     from generator.render import rawhtml
 
     assert {path: rawhtml.loose_blocks(text) for path, text in story[3].items() if rawhtml.loose_blocks(text)} == {}
+
+
+def test_whole_archive_charts_and_rising_terms_show_their_numbers(story, monkeypatch):
+    """A series page shows the last weeks and, when the archive is longer, all of it (here
+    "the last weeks" are 4, so 60 days have a longer history); rising terms show counts that
+    add up, in order of the growth of their share."""
+    import xml.etree.ElementTree as ET
+
+    from generator.render.families import trends
+
+    items, editions, settings, _ = story
+    monkeypatch.setattr(trends, "RECENT_WEEKS", 4)
+    pages = render_site(items, editions, settings)
+    weeks, counts = weekly_counts(items, editions)
+    assert len(weeks) > 4
+    for interest in settings.profile.interests:
+        page = pages[f"trends/interests/{interest.slug}.md"]
+        svgs = [ET.fromstring(svg) for svg in re.findall(r"<svg.*?</svg>", page)]
+        bars = [[int(rect.get("data-count")) for rect in svg.iter("{http://www.w3.org/2000/svg}rect")] for svg in svgs]
+        tables = [re.findall(r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td></tr>', figure) for figure in page.split("<figure")[1:]]
+        expected = [(week, counts["interests", interest.slug][week]) for week in weeks]
+        assert bars == [[n for _, n in expected[-4:]], [n for _, n in expected]]
+        assert [[(w, int(n)) for w, n in table] for table in tables] == [expected[-4:], expected]
+    index = pages["trends/index.md"]
+    rows = re.findall(r'<tr><td data-label="[^"]+">([^<]+)</td><td data-label="[^"]+">(\d+)/(\d+)（[\d.]+%）</td>'
+                      r'<td data-label="[^"]+">(\d+)/(\d+)（[\d.]+%）</td><td data-label="[^"]+">([+-][\d.]+) 个百分点</td>', index)
+    assert len(rows) >= 5
+    changes = [float(change) for *_, change in rows]
+    assert changes == sorted(changes, reverse=True) and all(c > 0 for c in changes)
+    recent_weeks = set(weeks[-4:])
+    recent = {i for e in editions if iso_week(e.date) in recent_weeks for i in e.item_ids() if i in items}
+    for phrase, a, n_recent, b, n_before, change in rows:
+        assert int(n_recent) == len(recent)
+        assert f"{100 * (int(a) / int(n_recent) - int(b) / int(n_before)):+.1f}" == change
+        if " " not in phrase:  # a single word: recounted here, in the titles of the last four weeks
+            words = [set(re.findall(r"\b\w[\w-]*\w\b", items[i].title.lower())) for i in recent]
+            assert sum(phrase in w for w in words) == int(a), phrase

@@ -16,7 +16,7 @@ from ..ids import anchor
 from ..models import Edition
 from .cards import Link
 from .family import Renderer
-from .paths import day_page, href
+from .paths import day_page, href, rel, trend_page
 
 BEST_PAPERS = 10
 BEST_FOLLOW = 10
@@ -68,7 +68,8 @@ def best_of(r: Renderer, page: str, editions: list[Edition]) -> dict:
     for interest in r.settings.profile.interests:
         rows = [x for x in listed if interest.slug in summaries[x.item].interests][:PER_INTEREST]
         if rows:
-            interests.append({"slug": interest.slug, "name": names[interest.slug], "rows": [row(r, page, x) for x in rows]})
+            interests.append({"slug": interest.slug, "name": names[interest.slug], "rows": [row(r, page, x) for x in rows],
+                              "trend": rel(page, trend_page("interests", interest.slug))})
     stayed = sorted((x for x in follow if len(x.days) > 1), key=lambda x: (-len(x.days), x.item))
     rated = [x for x in listed if summaries[x.item].rating]
     return {

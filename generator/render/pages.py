@@ -44,7 +44,7 @@ from ..models import Edition, Item
 from ..settings import Settings
 from ..memo import Memo
 from .family import PAGES_TABLE, ItemsOf, PageFamily, Renderer, page_cache
-from .families import about, archive, category, day, home, month, search, week
+from .families import about, archive, category, day, home, month, search, trends, week
 from .i18n import Labels
 from .index import ItemSummary, SiteIndex
 from .paths import (  # noqa: F401 (re-exported: the path helpers' historical home)
@@ -69,6 +69,7 @@ FAMILIES: tuple[PageFamily, ...] = (
     archive.FAMILY,
     month.FAMILY,
     category.FAMILY,
+    trends.FAMILY,
     search.FAMILY,
     about.FAMILY,
 )

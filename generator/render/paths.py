@@ -34,6 +34,11 @@ def category_page(slug: str, month: str | None = None) -> str:
     return f"categories/{slug}/{month or 'index'}.md"
 
 
+def trend_page(series: str | None = None, slug: str = "") -> str:
+    """The trends page, or one series' page (``series``: "interests" or "categories")."""
+    return f"trends/{series}/{slug}.md" if series else "trends/index.md"
+
+
 def category_feed(slug: str) -> str:
     return f"feeds/{slug}.xml"
 

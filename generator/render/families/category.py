@@ -10,7 +10,7 @@ from functools import partial
 from ..cards import Link
 from ..feeds import category_feeds
 from ..family import NavEntry, Page, PageFamily, Renderer, around
-from ..paths import category_feed, category_page, day_page, href, month_of, rel
+from ..paths import category_feed, category_page, day_page, href, month_of, rel, trend_page
 from .month import CONTRIBUTION_EXCERPT
 
 CATEGORY_LATEST = 10
@@ -70,7 +70,7 @@ def category_index(r: Renderer, slug: str, months) -> dict:
         "feed": category_feed(slug),
         "name": r.cards.category_name(slug),
         "description": r.cards.category_description(slug),
-        "links": {"feed": rel(page, category_feed(slug)), "categories": rel(page, INDEX)},
+        "links": {"feed": rel(page, category_feed(slug)), "categories": rel(page, INDEX), "trend": rel(page, trend_page("categories", slug))},
         "latest": latest if months else [],
         "months": month_rows,
     }
