@@ -10,6 +10,7 @@ is not even loaded, and nothing it reads can be left out of its key.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import partial
 from typing import Mapping
 
@@ -107,6 +108,13 @@ def day(r: Renderer, edition: Edition) -> dict:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class OtherDay:
+    """Another edition as a day page may see it: its date (reading more fails loudly)."""
+
+    date: dt.date
+
+
 def day_index(index: SiteIndex, edition: Edition) -> SiteIndex:
     """What a day page may read of the site index, as an index of its own: the page is
     rendered from this value alone and keyed by it (``day_inputs``), so nothing it reads can
@@ -124,7 +132,7 @@ def day_index(index: SiteIndex, edition: Edition) -> SiteIndex:
                     mentioned.append(value)
                 elif kind == "seen-before" and _is_edition_day(index, value):
                     days.add(dt.date.fromisoformat(value))
-    editions = sorted([edition, *(Edition.model_construct(date=day) for day in days - {edition.date})], key=lambda e: e.date)
+    editions = sorted([edition, *(OtherDay(day) for day in days - {edition.date})], key=lambda e: e.date)
     mentioned = list(dict.fromkeys(mentioned))
     return SiteIndex(
         settings=index.settings,
