@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402  (sets sys.path for the generator package)
 
 from generator import classify, edition as edition_mod, merge, rank  # noqa: E402
+from generator.messages import note  # noqa: E402
 from generator.models import (  # noqa: E402
     Commentary,
     Edition,
@@ -499,8 +500,9 @@ class Generator:
             ideas.append(Idea(title=self.gtext(title, day, inputs, "day.v1"), body=self.gtext(body, day, inputs, "day.v1"), items=picked))
         edition.judgment = self.gtext(judgment, day, inputs, "day.v1")
         edition.ideas = ideas
-        edition.commentary_notes = [f"llm: {len(listed)} items with qwen-max in {len(listed) // 5 + 1} batches",
-                                    f"items: {len(listed)} (re)written, 0 unchanged"]
+        batches = len(listed) // 5 + 1
+        edition.commentary_notes = [note("llm-batches", model="qwen-max", ok=batches, n=batches),
+                                    note("items-written", written=len(listed), kept=0)]
         edition.stats = RunStats(
             candidates=rng.randint(150, 260), verified=len(todays) + rng.randint(60, 140), partial=rng.randint(0, 4),
             dropped=rng.randint(0, 6), new_items=sum(1 for i in listed if todays[i].first_seen() == day),
@@ -523,7 +525,8 @@ class Generator:
             bad.retries = 2
             bad.requests += 2
             bad.http_statuses = {"200": bad.requests - 2, "429": 2}
-            bad.notes = ["rate limited (HTTP 429), waited 12 s as Retry-After asked"]
+            bad.notes = [note("after-attempts", url=f"https://api.example.org/{bad.source}", problem=note("problem-http", status=429),
+                              attempts=3)]
         return reports
 
 

@@ -22,12 +22,16 @@ class ConfigError(BriefingError):
 class SourceError(BriefingError):
     """A source could not be fetched or its answer could not be read."""
 
-    def __init__(self, message: str, *, url: str = "", status: int | None = None, body: bytes = b"", reason: str = ""):
+    def __init__(self, message: str, *, url: str = "", status: int | None = None, body: bytes = b"", reason: str = "",
+                 attempts: int = 0, wait: float | None = None, detail: str = ""):
         super().__init__(message)
         self.url = url
         self.status = status
         self.body = body  # the error response's body, for sources that explain errors in it
         self.reason = reason or (f"HTTP {status}" if status else "")  # short: "timeout", "HTTP 503", "invalid URL"...
+        self.attempts = attempts  # requests made before giving up (0: it failed without retrying)
+        self.wait = wait  # seconds the server asked to wait, when more than the run would
+        self.detail = detail  # the transport's exception class, for a connection or transport error
 
 
 class FetchError(SourceError):

@@ -22,7 +22,8 @@ from .commentary import claims
 from .commentary.llm import ChatClient, LLMUnavailable, load_prompt, reason_of
 from .commentary.fields import GRADE_PROMPT, canonical_hash
 from .errors import BudgetExceeded, LLMError
-from .models import GeneratedText, Item, Relevance, text_hash
+from .messages import note
+from .models import GeneratedText, Item, Message, Relevance, text_hash
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -134,22 +135,12 @@ def _graded(item: Item, answer: GradeOut, inputs: str, settings: Settings, by: s
         allowed += [interest.name, interest.name_en, interest.description, *interest.phrases]
     allowed += [e.title for e in settings.profile.library]
     checked = claims.check(answer.reason, claims.SourceText.of(allowed))
-    text = checked.text or _plain_reason(answer.grade, settings.language)
+    # When the claim check cut the whole reason, the text stays empty (its removed claims
+    # recorded): the page then words the grade and the ranking's evidence in its language.
+    text = checked.text
     relation = GeneratedText(text=text, by=by, prompt=GRADE_PROMPT, date=day, inputs=inputs,
                              generated=text_hash(text), removed_claims=checked.removed)
     return Grade(answer.grade, relation)
-
-
-_PLAIN = {
-    "zh": ["与你的研究方向无关。", "与你的研究方向关系不大。", "与你的研究方向明确相关。", "是你的核心方向，值得精读。"],
-    "en": ["Not related to your research.", "Marginal to your research.", "Clearly relevant to your research.",
-           "Core to your research: worth reading closely."],
-}
-
-
-def _plain_reason(grade_value: int, language: str) -> str:
-    """When the claim check cut the whole reason, the grade still says something true."""
-    return _PLAIN[language][grade_value]
 
 
 def apply(items: dict[str, Item], grading: Grading, by: str) -> None:
@@ -162,20 +153,13 @@ def apply(items: dict[str, Item], grading: Grading, by: str) -> None:
             item.commentary = item.commentary.model_copy(update={"relation": graded.relation})
 
 
-def notes(grading: Grading, language: str) -> list[str]:
-    """What the edition says about grading, in the reader's language (no request counts: a
-    re-run that reuses stored grades must not change the edition)."""
+def notes(grading: Grading) -> list[Message]:
+    """What the edition says about grading (no request counts: a re-run that reuses stored
+    grades must not change the edition)."""
     if not grading.batches and not grading.reused:
         return []
     graded, failed = len(grading.grades), len(grading.failed)
-    if language == "zh":
-        line = f"LLM 评级：{graded} 条按评级排序"
-        if failed:
-            reasons = "、".join(sorted(set(grading.failed.values())))
-            line += f"；{grading.batches_failed} 批失败（{reasons}），其中 {failed} 条按词法得分排序"
-        return [line + "。"]
-    line = f"LLM grading: {graded} items ordered by their grade"
-    if failed:
-        reasons = ", ".join(sorted(set(grading.failed.values())))
-        line += f"; {grading.batches_failed} failed ({reasons}), so {failed} items are ordered by the lexical score"
-    return [line + "."]
+    if not failed:
+        return [note("grading", graded=graded)]
+    reasons = sorted(set(grading.failed.values()))
+    return [note("grading-failed", graded=graded, batches=grading.batches_failed, reason=reasons, items=failed)]

@@ -115,7 +115,7 @@ class Http:
         policy = policy or self.policy(host)
         tally = self.tally(source)
         request_headers = {**policy.headers, **(headers or {})}
-        last_problem, last_status, last_body, last_reason = "", None, b"", ""
+        last_problem, last_status, last_body, last_reason, last_detail = "", None, b"", "", ""
         for attempt in range(policy.max_retries + 1):
             if attempt:
                 tally.retries += 1
@@ -133,7 +133,8 @@ class Http:
             except (httpx.TransportError, httpx.DecodingError, httpx.TooManyRedirects) as exc:
                 kind = "connect-error" if isinstance(exc, httpx.ConnectError) else "transport-error"
                 tally.statuses[kind] += 1
-                last_problem, last_reason, delay = f"{kind} ({type(exc).__name__})", kind, self._backoff(attempt)
+                last_detail = type(exc).__name__
+                last_problem, last_reason, delay = f"{kind} ({last_detail})", kind, self._backoff(attempt)
             else:
                 tally.statuses[str(response.status_code)] += 1
                 if response.is_success:
@@ -149,14 +150,14 @@ class Http:
                 elif delay > self.backoff_max:
                     raise FetchError(
                         f"{_shown(response.url)}: HTTP {response.status_code}, server asks to wait {delay:.0f}s (more than http.backoff_max)",
-                        url=_shown(response.url), status=response.status_code, body=response.content,
+                        url=_shown(response.url), status=response.status_code, body=response.content, wait=delay,
                     )
             if attempt < policy.max_retries:
                 self.on_event(f"{source}: {last_problem}, retrying in {delay:.1f}s")
                 tally.waited += delay
                 self.clock.sleep(delay)
         raise FetchError(f"{_shown(url, params)}: {last_problem} after {policy.max_retries + 1} attempts", url=_shown(url, params),
-                         status=last_status, body=last_body, reason=last_reason)
+                         status=last_status, body=last_body, reason=last_reason, attempts=policy.max_retries + 1, detail=last_detail)
 
     # ---- internals
     def _wait_turn(self, host: str, policy: HostPolicy) -> None:

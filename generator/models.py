@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Literal
+from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 Kind = Literal["paper", "repo", "model", "dataset"]
 KINDS: tuple[str, ...] = ("paper", "repo", "model", "dataset")
@@ -39,6 +39,31 @@ class Strict(BaseModel):
     """Base for stored models: unknown fields are errors, so a typo in a PR is caught."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+# --------------------------------------------------------------------------- notes
+
+
+class Message(Strict):
+    """A note or an explanation as data: a code and its arguments (numbers, dates, URLs,
+    names, quotations of someone else's words, other messages), never a sentence. Pages word
+    it in their language (``render.messages``); ``generator.messages`` lists the codes."""
+
+    code: str
+    args: dict[str, "MessageArg"] = Field(default_factory=dict)
+
+
+MessageArg = Union[int, float, str, list[str], Message, list[Message]]
+Message.model_rebuild()
+
+
+def _recorded(value: object) -> object:
+    """A note an earlier version stored as a sentence: kept, and shown as a quotation of the
+    record (never parsed back into a code)."""
+    return {"code": "recorded", "args": {"quote": value}} if isinstance(value, str) else value
+
+
+RunNote = Annotated[Message, BeforeValidator(_recorded)]
 
 
 # --------------------------------------------------------------------------- candidates
@@ -91,7 +116,7 @@ class Verification(Strict):
     checked: dt.datetime
     matched: list[str] = Field(default_factory=list)  # of: id, title, date
     mismatched: list[str] = Field(default_factory=list)
-    note: str | None = None
+    note: RunNote | None = None
 
 
 class InterestMatch(Strict):
@@ -217,7 +242,7 @@ class SourceReport(Strict):
     retries: int = 0
     fallback: str | None = None  # what stood in, e.g. "arxiv_api listing"
     candidates: int = 0
-    notes: list[str] = Field(default_factory=list)
+    notes: list[RunNote] = Field(default_factory=list)
 
 
 class EditionEntry(Strict):
@@ -256,8 +281,8 @@ class Edition(Strict):
     sections: list[Section] = Field(default_factory=list)
     ideas: list[Idea] = Field(default_factory=list)
     needs_llm: list[str] = Field(default_factory=list)  # sections left out for want of an LLM
-    commentary_notes: list[str] = Field(default_factory=list)  # what happened in commentary
-    ranking_notes: list[str] = Field(default_factory=list)  # how the day was ranked (LLM grading, fallbacks)
+    commentary_notes: list[RunNote] = Field(default_factory=list)  # what happened in commentary
+    ranking_notes: list[RunNote] = Field(default_factory=list)  # how the day was ranked (LLM grading, fallbacks)
     category_counts: dict[str, int] = Field(default_factory=dict)
     sources: list[SourceReport] = Field(default_factory=list)
     stats: RunStats = Field(default_factory=RunStats)

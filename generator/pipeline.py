@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import quote, urlsplit
 
-from . import classify, edition as edition_mod, grading, library, merge, rank, verify
+from . import classify, edition as edition_mod, grading, library, merge, messages, rank, verify
 from .commentary import write_commentary
 from .commentary.fields import llm_configured
 from .commentary.llm import Budget, ChatClient
@@ -194,11 +194,11 @@ def run(
     entries = [edition_mod.entry(item, day_signals[i], merge.continuity(item, day, papers)) for i, item in items.items()]
     reports = source_reports(fetched, http, settings)
     for report in reports:
-        report.notes = [scrub(note) for note in report.notes]
+        report.notes = [messages.scrubbed(note, scrub) for note in report.notes]
         # A failed look-up degrades the source that was asked, and says so.
         failed = outcome.failed_lookups.get(LOOKUP_KIND.get(report.source), 0)
         if failed:
-            report.notes.append(f"verification look-ups failed: {failed} (items kept as partly verified)")
+            report.notes.append(messages.note("lookups-failed", n=failed))
             report.status = _worse(report.status, "degraded")
     edition = edition_mod.build(day, items, entries, reports, settings)
     edition.replay = replay
@@ -238,7 +238,7 @@ def grade(items: dict[str, Item], prior: dict[str, Relevance], day_signals: dict
     grading.apply(items, result, chat.by)
     progress(f"grading: {len(result.grades)} graded, {len(result.failed)} by the lexical score")
     left = max(0, llm.token_budget - chat.budget.spent)
-    return grading.notes(result, settings.language), settings.model_copy(update={"llm": llm.model_copy(update={"token_budget": left})})
+    return grading.notes(result), settings.model_copy(update={"llm": llm.model_copy(update={"token_budget": left})})
 
 
 def store(archive: Archive, items: dict[str, Item], edition: Edition) -> list[str]:

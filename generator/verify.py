@@ -22,7 +22,8 @@ from typing import Callable
 
 from .errors import SourceError
 from .ids import bare_arxiv_id
-from .models import Candidate, Verification
+from . import messages
+from .models import Candidate, Message, Verification
 
 AUTHORITY = {"paper": "arxiv-api", "repo": "github-api", "model": "hf-api", "dataset": "hf-api"}
 SELF_AUTHORITATIVE = {"arxiv-api": "paper", "github-search": "repo", "hf-trending-models": "model",
@@ -81,30 +82,30 @@ def _confirmed(source: Candidate, authority: Candidate, by: str, url: str, now: 
     matched, mismatched = _compare(source, authority)
     note = None
     if "title" in mismatched:
-        note = f"title differed at {source.source}: {source.title!r}; the authority's title is stored"
+        note = messages.note("title-differed", source=source.source, quote=source.title)
     record = authority.model_copy(update={"source": source.source})
     status = "verified" if authority.published is not None else "partial"
     if status == "partial":
-        note = "the authority gives no date; the first day seen is stored as published"
+        note = messages.note("no-date")
     return Verified(record, Verification(status=status, by=by, url=url, checked=now, matched=matched, mismatched=mismatched, note=note))
 
 
-def _partial(source: Candidate, by: str, url: str, now: dt.datetime, reason: str) -> Verified:
-    note = f"{by} look-up failed ({reason}); id and title as given by {source.source}"
+def _partial(source: Candidate, by: str, url: str, now: dt.datetime, problem: Message) -> Verified:
+    note = messages.note("lookup-failed", by=by, problem=problem, source=source.source)
     return Verified(source, Verification(status="partial", by=by, url=url, checked=now, matched=[], note=note))
 
 
 def _self_verified(candidate: Candidate, by: str, url: str, now: dt.datetime) -> Verified:
     matched = ["id", "title"] + (["date"] if candidate.published else [])
     status = "verified" if candidate.published else "partial"
-    note = None if candidate.published else "the authority gives no date; the first day seen is stored as published"
+    note = None if candidate.published else messages.note("no-date")
     return Verified(candidate, Verification(status=status, by=by, url=url, checked=now, matched=matched, note=note))
 
 
 def verify(groups: dict[str, list[Candidate]], lookups: Lookups, now: dt.datetime) -> Outcome:
     """Verify every identity in ``groups`` (id -> the candidates all sources gave for it)."""
     outcome = Outcome()
-    refused: dict[str, str] = {}  # kind -> why its authority stopped being asked (rate limit)
+    refused: dict[str, Message] = {}  # kind -> why its authority stopped being asked (rate limit)
     pending_papers: dict[str, Candidate] = {}
     for item_id, candidates in sorted(groups.items()):
         kind = candidates[0].kind
@@ -124,20 +125,20 @@ def verify(groups: dict[str, list[Candidate]], lookups: Lookups, now: dt.datetim
 
 
 def _verify_one(item_id: str, name: str, candidate: Candidate, kind: str, lookups: Lookups, now: dt.datetime,
-                outcome: Outcome, refused: dict[str, str]) -> None:
+                outcome: Outcome, refused: dict[str, Message]) -> None:
     ask = lookups.repo if kind == "repo" else lookups.model
     url = (lookups.repo_url if kind == "repo" else lookups.model_url)(name)
     if kind in refused:  # the authority is rate-limiting us: asking again only costs quota
-        outcome.verified[item_id] = _partial(candidate, AUTHORITY[kind], url, now, f"not asked after {refused[kind]}")
+        outcome.verified[item_id] = _partial(candidate, AUTHORITY[kind], url, now, messages.note("not-asked-after", problem=refused[kind]))
         outcome.failed(kind)
         return
     try:
         authority = ask(candidate.title if kind == "repo" else name)
     except SourceError as exc:
         outcome.failed(kind)
-        outcome.verified[item_id] = _partial(candidate, AUTHORITY[kind], url, now, _reason(exc))
+        outcome.verified[item_id] = _partial(candidate, AUTHORITY[kind], url, now, messages.problem(exc))
         if exc.status in (403, 429):
-            refused[kind] = f"HTTP {exc.status}"
+            refused[kind] = messages.problem(exc)
         return
     if authority is None:
         outcome.dropped[item_id] = f"{AUTHORITY[kind]} does not know {name} ({url})"
@@ -153,14 +154,14 @@ def _verify_papers(pending: dict[str, Candidate], lookups: Lookups, now: dt.date
     except SourceError as exc:
         outcome.failed("paper")
         for name, candidate in pending.items():
-            outcome.verified[candidate.id] = _partial(candidate, "arxiv-api", lookups.paper_url(name), now, _reason(exc))
+            outcome.verified[candidate.id] = _partial(candidate, "arxiv-api", lookups.paper_url(name), now, messages.problem(exc))
         return
     found = {bare_arxiv_id(k): v for k, v in found.items()}
     if not found and len(pending) > 1:
         # arXiv answered, but knows none of several IDs that arXiv's own feeds or HF just
         # reported: a glitch on its side, not proof that they do not exist. Keep, as partial.
         for name, candidate in pending.items():
-            outcome.verified[candidate.id] = _partial(candidate, "arxiv-api", lookups.paper_url(name), now, "empty answer")
+            outcome.verified[candidate.id] = _partial(candidate, "arxiv-api", lookups.paper_url(name), now, messages.note("empty-answer"))
         outcome.failed("paper")
         return
     for name, candidate in sorted(pending.items()):
@@ -170,6 +171,3 @@ def _verify_papers(pending: dict[str, Candidate], lookups: Lookups, now: dt.date
             continue
         outcome.verified[candidate.id] = _confirmed(candidate, authority, "arxiv-api", lookups.paper_url(name), now)
 
-
-def _reason(exc: SourceError) -> str:
-    return f"HTTP {exc.status}" if exc.status else str(exc).rsplit(": ", 1)[-1]

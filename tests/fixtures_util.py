@@ -12,11 +12,19 @@ from typing import Callable, Union
 import httpx
 
 from generator.http import HostPolicy, Http
+from generator.models import Message
+from generator.render.i18n import Labels
+from generator.render.messages import text
 
 SOURCES = Path(__file__).resolve().parent / "fixtures" / "sources"
 
 # Headers of a recorded exchange that describe the recorded transfer, not the body we serve.
 TRANSFER_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "status"}
+
+
+def english(note: Message) -> str:
+    """A stored note (a code and its arguments) as the English site words it."""
+    return text(Labels("en"), note)
 
 
 def fixture_bytes(relpath: str) -> bytes:

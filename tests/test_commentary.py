@@ -16,7 +16,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from fixtures_util import FakeClock
+from fixtures_util import FakeClock, english
 from fake_llm import DAY_TASK, ITEM_TASK, Answer, FakeLLM, Reply, Sleep, Status, day_answer, item_answer
 from generator.commentary import extractive, write_commentary
 from generator.commentary.claims import normalise
@@ -198,7 +198,7 @@ def test_llm_commentary_for_every_item_and_the_day(fake, http, language):
     for idea in edition.ideas:
         assert idea.title.by == by and idea.body.by == by and set(idea.items) <= featured
     assert edition.needs_llm == []
-    assert any("4 of 4 item batches answered" in n for n in edition.commentary_notes)
+    assert any("4 of 4 item batches answered" in english(n) for n in edition.commentary_notes)
 
     # The requests: one day-level and ceil(20 / 5) item batches, all in the protocol's shape.
     assert len(fake.requests_for(DAY_TASK)) == 1
@@ -268,7 +268,7 @@ def test_a_figure_absent_from_the_source_never_reaches_the_output(fake, http):
     for item in items:
         for text in texts(item):
             assert "97.3" not in text and "12.5" not in text and "MMLU" not in text
-    assert any("claims: 4 unsupported claims removed from 2 items" in n for n in edition.commentary_notes)
+    assert any("claim check: 4 unsupported claims removed from 2 items" in english(n) for n in edition.commentary_notes)
 
     # A rejected text is not asked for again while its inputs are unchanged.
     calls = len(fake.requests)
@@ -408,7 +408,7 @@ def test_without_an_llm_commentary_is_complete_and_extractive(language, caplog):
         assert "Rising against the previous 7 editions" in judgment.text
     assert edition.ideas == []
     assert edition.needs_llm == ["ideas"]
-    assert any("no LLM configured" in n for n in edition.commentary_notes)
+    assert any("no LLM configured" in english(n) for n in edition.commentary_notes)
 
     before = dump(items, edition)
     commentate(items, edition, make_history(), settings, None, DAY + dt.timedelta(days=1))
@@ -458,11 +458,11 @@ def test_failures_fall_back_for_the_affected_batch_only(fake, http):
         for item in batch:
             assert item.commentary.contribution.by == "extractive"
             assert f"llm-failed: {reason}" in item.commentary.flags
-    notes = edition.commentary_notes
-    assert "llm: 1 batch failed (malformed JSON), extractive used for 4 items" in notes
-    assert "llm: 1 batch failed (refused), extractive used for 4 items" in notes
-    assert "llm: 2 batches failed (HTTP 429), extractive used for 8 items" in notes
-    assert "llm: 1 batch failed (timeout), extractive used for 4 items" in notes
+    notes = [english(n) for n in edition.commentary_notes]
+    assert "LLM: 1 batches failed (malformed JSON), extracts used for 4 items" in notes
+    assert "LLM: 1 batches failed (refused), extracts used for 4 items" in notes
+    assert "LLM: 2 batches failed (HTTP 429), extracts used for 8 items" in notes
+    assert "LLM: 1 batches failed (timeout), extracts used for 4 items" in notes
     assert edition.judgment.by == f"llm:{MODEL}"  # the day-level request was not affected
 
     # The next run retries only what fell back after a failure; this time it works.
@@ -492,7 +492,7 @@ def test_day_level_failure_falls_back_to_extractive_judgment(fake, http):
     commentate(items, edition, make_history(), settings, http, DAY)
     assert edition.judgment.by == "extractive" and edition.judgment.text.startswith("今日共 20 条")
     assert edition.ideas == [] and edition.needs_llm == ["ideas"]
-    assert "day: llm failed (schema); extractive judgment used, ideas left out" in edition.commentary_notes
+    assert "day: LLM failed (schema); extractive judgment used, ideas left out" in map(english, edition.commentary_notes)
     assert all(i.commentary.contribution.by == f"llm:{MODEL}" for i in items)
 
 
@@ -508,7 +508,7 @@ def test_token_budget_spent_falls_back_with_a_note(fake, http):
     for item in items[5:]:
         assert item.commentary.contribution.by == "extractive"
         assert "llm-skipped: budget" in item.commentary.flags
-    assert "llm: token budget (100000) spent after 5 items; extractive used for 15 items" in edition.commentary_notes
+    assert "LLM: token budget (100000) spent after 5 items; extracts used for 15 items" in map(english, edition.commentary_notes)
 
 
 def test_missing_usage_is_estimated(fake, http):
@@ -517,7 +517,7 @@ def test_missing_usage_is_estimated(fake, http):
     fake.defaults[ITEM_TASK] = Answer(item_answer, usage=None)
     edition = make_edition(items)
     commentate(items, edition, [], settings, http, DAY)
-    note = next(n for n in edition.commentary_notes if "tokens" in n)
+    note = next(english(n) for n in edition.commentary_notes if "tokens" in english(n))
     assert re.search(r"2 requests, ~\d+ tokens", note)
 
 
@@ -530,7 +530,7 @@ def test_an_unreachable_server_is_given_up_after_the_first_request(http):
     edition = make_edition(items)
     commentate(items, edition, [], settings, http, DAY)
     assert all(i.commentary.contribution.by == "extractive" for i in items)
-    assert any(n.startswith("llm: unavailable (connection failed") for n in edition.commentary_notes)
+    assert any(english(n).startswith("LLM unavailable (connection failed") for n in edition.commentary_notes)
     assert edition.needs_llm == ["ideas"]
 
 
@@ -542,7 +542,7 @@ def test_a_rejected_key_stops_the_run_asking(fake, http):
     commentate(items, edition, [], settings, http, DAY)
     assert len(fake.requests) == 1
     assert all("llm-failed: HTTP 401" in i.commentary.flags for i in items)
-    assert "llm: unavailable (HTTP 401); extractive used for the rest of the run" in edition.commentary_notes
+    assert "LLM unavailable (HTTP 401); extracts used for the rest of the run" in map(english, edition.commentary_notes)
 
 
 # --------------------------------------------------------------------------- (6) the key
@@ -630,7 +630,7 @@ def test_a_malformed_base_url_falls_back_without_raising(http, base_url):
     edition = make_edition(load_items(settings))
     commentate(items, edition, [], settings, http, DAY)
     assert all(i.commentary.contribution.by == "extractive" for i in items)
-    assert any(n.startswith("llm: unavailable") for n in edition.commentary_notes)
+    assert any(english(n).startswith("LLM unavailable") for n in edition.commentary_notes)
 
 
 def test_commentary_returns_its_results_and_changes_nothing_it_is_given(fake, http):

@@ -22,6 +22,7 @@ from collections import Counter
 
 import pytest
 
+from fixtures_util import english
 from reliability import (
     ENDPOINTS,
     FAULTS,
@@ -56,7 +57,7 @@ def observed_text(scenario, outcome, ep, facts) -> str:
         waited = f", {facts['waited']:g} s waited" if facts["waited"] else ""
         parts.append(f"{ep.source} report: {statuses_text(report.http_statuses)} ({report.retries} retries{waited})")
     for source, text in scenario.params["expect"].get("notes", {}).items():
-        note = next((n for n in outcome.report(source).notes if text in n), None)
+        note = next((english(n) for n in outcome.report(source).notes if text in english(n)), None)
         if note:
             note = re.sub(r"http://127\.0\.0\.1:\d+([^\s?]*?)(\?\S*?)?(?=:\s)", lambda m: "<host>" + m[1] + ("?…" if m[2] else ""), note)
             parts.append(f"{source} note: \"{note if len(note) <= 140 else note[:139] + '…'}\"")
@@ -119,7 +120,7 @@ def test_fault(scenario, services, prior_archive, tmp_path, monkeypatch, request
     for source, count in expect.get("candidates", {}).items():
         assert facts["candidates"][source] == count, (source, facts["candidates"])
     for source, text in expect.get("notes", {}).items():
-        assert any(text in note for note in outcome.report(source).notes), outcome.report(source).notes
+        assert any(text in english(note) for note in outcome.report(source).notes), outcome.report(source).notes
     if expect["exit"] == 4:  # nothing published: the run found no item, and nothing under data/ changed
         assert edition.status == "empty" and edition.item_ids() == []
         assert facts["unchanged"] and outcome.edition is None

@@ -30,6 +30,7 @@ from conftest import payload
 from generator import settings as settings_mod
 from generator.render.pages import render_site
 from generator.errors import ParseError
+from generator.messages import note
 from generator.sources import arxiv, github, huggingface
 from generator.models import Edition, GeneratedText, Idea, SourceReport
 from generator.store import Archive, to_yaml
@@ -236,7 +237,7 @@ def error_text(scenario, hostile_run, request) -> None:
         arxiv.read_rss(derived_error_rss())
     except ParseError as exc:
         expected = str(exc)
-    stored = expected in report.notes
+    stored = note("source-error", quote=expected) in report.notes
     page = hostile_run["pages"][f"days/{WEEKDAY:%Y}/{WEEKDAY}.md"]
     problems = inert_problems("day page", page)
     shown = Elements()

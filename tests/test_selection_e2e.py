@@ -12,6 +12,7 @@ from generator import settings as settings_mod
 from generator.ids import item_path
 from generator.render.explain import explanation
 from generator.render.i18n import Labels
+from generator.render.messages import text
 from generator.store import Archive
 from generator.validate import validate
 from test_commentary_e2e import base_env, run_briefing
@@ -88,7 +89,7 @@ def test_llm_grades_order_the_edition_and_the_reason_is_the_relation(tmp_path):
     relation = item.commentary.relation
     assert relation.by == "llm:fake-model" and relation.prompt == "grade.v1" and relation.text == "模型评语：正是你的核心方向。"
     edition = archive.load_edition(DAY)
-    assert edition.ranking_notes and "失败" not in edition.ranking_notes[0]
+    assert [n.code for n in edition.ranking_notes] == ["grading"]
     # a re-run reuses the stored grades (only items the archive did not keep are asked again)
     listed = set(edition.item_ids())
     before = {p: p.read_bytes() for p in data.rglob("*.yaml")}
@@ -115,5 +116,5 @@ def test_a_malformed_or_refused_batch_falls_back_for_that_batch_only(tmp_path):
     for item_id in edition.item_ids():
         relevance = archive.load_item(item_id).relevance
         assert (relevance.grade is None) == (item_id in failed), item_id
-    notes = " ".join(edition.ranking_notes)
+    notes = " ".join(text(Labels("zh"), n) for n in edition.ranking_notes)
     assert "2 批失败" in notes and "malformed JSON" in notes and "refused" in notes

@@ -14,10 +14,11 @@ from conftest import build_replayed_site
 from fixtures_util import fixture_bytes
 from generator.commentary import extractive
 from generator.ids import anchor, item_path
-from generator.models import Candidate, Commentary, Edition, EditionEntry, GeneratedText, Item, Section, Sighting, Verification
+from generator import messages
+from generator.models import Candidate, Commentary, Edition, EditionEntry, GeneratedText, Item, Section, Sighting, SourceReport, Verification
 from generator.render.pages import render_feeds, render_site
-from generator.render.i18n import Labels
-from generator.render.notes import Part, is_known, translate
+from generator.render.i18n import STRINGS, Labels
+from generator.render.messages import Part, parts, text
 from generator.render.plain import display_item, tex_to_text
 from generator.render.build import build_search_index
 from generator.render.search import search_records
@@ -302,20 +303,30 @@ def test_the_project_speaks_the_readers_language(tmp_path_factory, replayed_site
     assert _foreign_runs(site, settings) == {}
 
 
-def test_run_notes_come_in_the_readers_language():
-    """Every note the recorded day carries is one the site translates; an unknown note is
-    shown as a quotation of the record, not as the project's words."""
-    edition = Archive(REPO / "data").load_edition(dt.date(2026, 4, 30))
-    notes = [*edition.commentary_notes, *(n for r in edition.sources for n in r.notes), *(r.fallback for r in edition.sources if r.fallback)]
-    assert notes and [n for n in notes if not is_known(n)] == []
+def test_run_notes_are_codes_worded_in_every_language():
+    """Issue 26, acceptance 4: what a run notes is stored as a code and its arguments
+    (generator.messages), never as a sentence to be parsed back; each code has one label per
+    language whose placeholders are exactly its arguments."""
     for language in ("zh", "en"):
-        parts = [p for n in notes for p in translate(Labels(language), n)]
-        assert all(p.text or p.quote for p in parts)
-    zh = translate(Labels("zh"), "no LLM configured (llm.base_url, llm.model): extractive commentary; ideas left out")
-    assert zh[0].text.startswith("未配置 LLM")
-    assert translate(Labels("zh"), "something new the pipeline said") == [Part(quote="something new the pipeline said")]
-    nested = translate(Labels("zh"), "daily papers: <replay>/api/daily_papers?date=2026-04-29&limit=100: HTTP 501")
-    assert "".join(p.text for p in nested) == "每日论文：<replay>/api/daily_papers?date=2026-04-29&limit=100：HTTP 501"
+        labels = {k[4:]: v for k, v in STRINGS[language].items() if k.startswith("msg_")}
+        assert set(labels) == set(messages.CODES), language
+        for code, args in messages.CODES.items():
+            assert set(re.findall(r"\{(\w+)\}", labels[code])) == set(args), (language, code)
+    edition = Archive(REPO / "data").load_edition(dt.date(2026, 4, 30))
+    notes = [*edition.commentary_notes, *(n for r in edition.sources for n in r.notes)]
+    assert notes and all(n.code in messages.CODES and n.code != "recorded" for n in notes)
+    for language in ("zh", "en"):
+        assert all(p.text or p.quote for n in notes for p in parts(Labels(language), n))
+    nested = messages.note("daily-failed", error=messages.note("http-status", url="<replay>/api/daily_papers?date=2026-04-29", status=501))
+    assert text(Labels("zh"), nested) == "每日论文：<replay>/api/daily_papers?date=2026-04-29：HTTP 501"
+    assert text(Labels("en"), nested) == "daily papers: <replay>/api/daily_papers?date=2026-04-29: HTTP 501"
+    # someone else's words stay theirs, marked as a quotation of the record
+    assert parts(Labels("zh"), messages.note("search", query="topic:agents", n=3))[1] == Part(quote="topic:agents")
+    # a note an earlier version stored as a sentence is shown whole, as a quotation
+    legacy = SourceReport(source="arxiv_rss", status="failed", notes=["something the pipeline said"]).notes[0]
+    assert parts(Labels("zh"), legacy) == [Part(quote="something the pipeline said")]
+    with pytest.raises(ValueError):
+        messages.note("no-such-code")
 
 
 def test_no_vacuous_reason_and_no_heading_as_content_on_the_replayed_day():

@@ -8,7 +8,7 @@ from collections import Counter
 import httpx
 import pytest
 
-from fixtures_util import FakeClock, Router, fixture_bytes, make_http
+from fixtures_util import FakeClock, Router, english, fixture_bytes, make_http
 from generator.errors import FetchError, ParseError
 from generator.settings import Settings
 from generator.sources import arxiv
@@ -220,7 +220,7 @@ def test_fetch_rss_failure_falls_back_to_api_listing():
     router = Router({"/rss/cs.AI+cs.CL+cs.LG": httpx.Response(503), "/api/query": fixture_bytes(LISTING)})
     http, (rss, listing) = run(router, LISTING_DAY)
     assert rss.status == "failed" and rss.fallback == "arxiv_api listing"
-    assert "HTTP 503" in rss.notes[0]
+    assert "HTTP 503" in english(rss.notes[0])
     assert listing.source == "arxiv_api" and listing.status == "ok" and len(listing.candidates) == 20
     assert router.paths().count("/rss/cs.AI+cs.CL+cs.LG") == 4  # max_retries 3 + 1
     assert router.paths().count("/api/query") == 1  # a short page: no second one
@@ -235,7 +235,7 @@ def test_fetch_rss_error_channel_falls_back():
         "/api/query": fixture_bytes(LISTING),
     })
     _, (rss, listing) = run(router, LISTING_DAY)
-    assert rss.status == "failed" and "Bad archive" in rss.notes[0]
+    assert rss.status == "failed" and "Bad archive" in english(rss.notes[0])
     assert listing.status == "ok" and rss.fallback == "arxiv_api listing"
 
 
@@ -243,7 +243,7 @@ def test_fetch_backfill_day_uses_api_listing():
     router = Router({"/rss/cs.AI+cs.CL+cs.LG": fixture_bytes(MULTI_RSS), "/api/query": fixture_bytes(LISTING)})
     _, (rss, listing) = run(router, LISTING_DAY)
     assert rss.status == "not-scheduled" and rss.candidates == []
-    assert "2024-11-28" in rss.notes[0] and rss.fallback == "arxiv_api listing"
+    assert "2024-11-28" in english(rss.notes[0]) and rss.fallback == "arxiv_api listing"
     assert len(listing.candidates) == 20
 
 
@@ -264,7 +264,7 @@ def test_fetch_weekend_rss_failure_asks_no_listing():
     router = Router({"/rss/cs.AI+cs.CL+cs.LG": httpx.Response(503)})
     _, reports = run(router, dt.date(2024, 12, 1))  # Sunday: nothing was due, so the day is not degraded
     assert [(r.source, r.status) for r in reports] == [("arxiv_rss", "not-scheduled")]
-    assert "HTTP 503" in reports[0].notes[0]
+    assert "HTTP 503" in english(reports[0].notes[0])
     assert "/api/query" not in router.paths()
 
 
@@ -274,7 +274,7 @@ def test_fetch_weekday_empty_feed_notes_holiday_and_tries_listing():
         "/api/query": fixture_bytes(EMPTY_API),
     })
     _, (rss, listing) = run(router, dt.date(2025, 12, 31))  # Wednesday, no announcement
-    assert rss.status == "not-scheduled" and "holiday?" in rss.notes[0]
+    assert rss.status == "not-scheduled" and "holiday?" in english(rss.notes[0])
     assert listing.status == "ok" and listing.candidates == []
 
 
@@ -305,7 +305,7 @@ def test_fetch_both_failing():
     router = Router({"/rss/cs.AI+cs.CL+cs.LG": httpx.Response(503), "/api/query": httpx.Response(400, content=fixture_bytes(API + "error_http400_incorrect_id_format.atom.xml"))})
     _, (rss, listing) = run(router, LISTING_DAY)
     assert rss.status == "failed" and rss.fallback is None
-    assert listing.status == "failed" and "HTTP 400" in listing.notes[0]
+    assert listing.status == "failed" and "HTTP 400" in english(listing.notes[0])
 
 
 def test_fetch_rss_disabled_goes_to_listing():
@@ -317,10 +317,11 @@ def test_fetch_rss_disabled_goes_to_listing():
 
 
 def test_failure_note_quotes_the_atom_error():
-    plain = FetchError("https://export.arxiv.org/api/query?id_list=abc: HTTP 400", status=400)
-    assert arxiv.failure_note(plain) == str(plain)
-    explained = FetchError(str(plain), status=400, body=fixture_bytes(API + "error_http400_incorrect_id_format.atom.xml"))
-    assert arxiv.failure_note(explained) == f"{plain} (arXiv says: incorrect id format for abc)"
+    url = "https://export.arxiv.org/api/query?id_list=abc"
+    plain = FetchError(f"{url}: HTTP 400", url=url, status=400)
+    assert english(arxiv.failure_note(plain)) == str(plain)
+    explained = FetchError(str(plain), url=url, status=400, body=fixture_bytes(API + "error_http400_incorrect_id_format.atom.xml"))
+    assert english(arxiv.failure_note(explained)) == f"{plain} (arXiv says: incorrect id format for abc)"
 
 
 def test_listing_http_400_note_quotes_arxiv():
@@ -328,7 +329,7 @@ def test_listing_http_400_note_quotes_arxiv():
     router = Router({"/rss/cs.AI+cs.CL+cs.LG": httpx.Response(503), "/api/query": error})
     _, (_, listing) = run(router, LISTING_DAY)
     assert listing.status == "failed"
-    assert "HTTP 400" in listing.notes[0] and "arXiv says: incorrect id format for abc" in listing.notes[0]
+    assert "HTTP 400" in english(listing.notes[0]) and "arXiv says: incorrect id format for abc" in english(listing.notes[0])
 
 
 # --------------------------------------------------------------------------- lookup

@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 
-from fixtures_util import FakeClock, Router, fixture_bytes, make_http, recorded_response
+from fixtures_util import FakeClock, Router, english, fixture_bytes, make_http, recorded_response
 from generator.errors import FetchError, ParseError
 from generator.settings import Settings
 from generator.sources import github as gh
@@ -187,14 +187,14 @@ def test_fetch_trending_without_rows_falls_back_to_search():
     router = Router({"github.com/trending": b"<html><body>new design</body></html>", "/search/repositories": fixture_bytes(SEARCH_2026)})
     _, (web, api) = run(router)
     assert web.status == "failed" and web.fallback == "github_api search"
-    assert "markup changed" in web.notes[0]
+    assert "markup changed" in english(web.notes[0])
     assert api.status == "ok" and api.candidates
 
 
 def test_fetch_trending_http_failure_falls_back_to_search():
     router = Router({"github.com/trending": httpx.Response(503), "/search/repositories": fixture_bytes(SEARCH_2026)})
     _, (web, _) = run(router)
-    assert web.status == "failed" and web.fallback == "github_api search" and "HTTP 503" in web.notes[0]
+    assert web.status == "failed" and web.fallback == "github_api search" and "HTTP 503" in english(web.notes[0])
 
 
 def test_fetch_rate_limited_search_skips_remaining_queries():
@@ -202,8 +202,8 @@ def test_fetch_rate_limited_search_skips_remaining_queries():
     router = Router({"github.com/trending": fixture_bytes(TRENDING_2026), "/search/repositories": recorded_response(SECONDARY_LIMIT)})
     http, (web, api) = run(router, config, backoff_max=30.0)  # Retry-After 60 > backoff_max: no waiting
     assert api.status == "failed" and api.candidates == []
-    assert "asks to wait 60s" in api.notes[0]
-    assert "2 remaining search queries skipped" in api.notes[1]
+    assert "asks to wait 60 s" in english(api.notes[0])
+    assert "2 remaining search queries skipped" in english(api.notes[1])
     assert router.paths().count("/search/repositories") == 1
     assert web.status == "ok" and web.fallback is None
 
@@ -213,14 +213,14 @@ def test_fetch_primary_rate_limit_after_retries_is_a_note():
     router = Router({"github.com/trending": fixture_bytes(TRENDING_2026), "/search/repositories": recorded_response(PRIMARY_LIMIT)})
     _, (_, api) = run(router, config)
     assert api.status == "failed"
-    assert "HTTP 403 after 2 attempts" in api.notes[0] and "skipped" in api.notes[1]
+    assert "HTTP 403 after 2 attempts" in english(api.notes[0]) and "skipped" in english(api.notes[1])
 
 
 def test_fetch_one_query_failing_is_degraded():
     router = Router({"github.com/trending": fixture_bytes(TRENDING_2026), "/search/repositories": [b"<html>oops</html>", fixture_bytes(SEARCH_2026)]})
     _, (_, api) = run(router)
     assert api.status == "degraded" and len(api.candidates) == 30
-    assert "HTML page" in api.notes[0]
+    assert "HTML page" in english(api.notes[0])
 
 
 def test_fetch_disabled_sources():

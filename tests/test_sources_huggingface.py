@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 
-from fixtures_util import FakeClock, Router, fixture_bytes, make_http
+from fixtures_util import FakeClock, Router, english, fixture_bytes, make_http
 from generator.errors import FetchError, ParseError
 from generator.settings import Settings
 from generator.sources import arxiv, huggingface as hf
@@ -221,7 +221,7 @@ def test_fetch_rate_limited_papers_fall_back_to_mirror():
     http, report = run(router, config)
     assert report.status == "degraded" and report.fallback == "hf mirror feed"
     assert sum(c.detail == "mirror" for c in report.candidates) == 22
-    assert any("HTTP 429" in note for note in report.notes)
+    assert any("HTTP 429" in english(note) for note in report.notes)
     assert router.paths().count("/api/daily_papers") == 4  # max_retries 3 + 1, then the mirror
     assert http.clock.sleeps == [55.0, 55.0, 55.0]
 
@@ -230,7 +230,7 @@ def test_fetch_papers_failing_without_mirror_is_degraded_by_models():
     router = Router({"/api/daily_papers": httpx.Response(500), "/api/models": fixture_bytes(TRENDING)})
     _, report = run(router, Settings())
     assert report.status == "degraded" and report.fallback is None
-    assert "no mirror_feed_url configured" in report.notes
+    assert "no mirror_feed_url configured" in map(english, report.notes)
     assert len(report.candidates) == 6
 
 
@@ -239,7 +239,7 @@ def test_fetch_everything_failing():
     router = Router({"/api/daily_papers": b"<html>maintenance</html>", "/api/models": httpx.Response(400), "/feed.xml": b"{}"})
     _, report = run(router, config)
     assert report.status == "failed" and report.candidates == []
-    assert any("HTML page" in n for n in report.notes) and any("mirror feed" in n for n in report.notes)
+    assert any("HTML page" in english(n) for n in report.notes) and any("mirror feed" in english(n) for n in report.notes)
 
 
 def test_fetch_empty_day_is_ok_with_a_note():
@@ -247,7 +247,7 @@ def test_fetch_empty_day_is_ok_with_a_note():
     router = Router({"/api/daily_papers": b"[]"})
     _, report = run(router, config)
     assert report.status == "ok" and report.candidates == []
-    assert "empty" in report.notes[0]
+    assert "empty" in english(report.notes[0])
     assert router.paths() == ["/api/daily_papers"]  # trending models disabled by limit 0
 
 

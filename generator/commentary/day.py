@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import LLMError
-from ..models import Edition, GeneratedText, Idea, Item
+from ..messages import note
+from ..models import Edition, GeneratedText, Idea, Item, Message
 from ..settings import Settings
 from . import claims, extractive
 from .fields import (
@@ -67,7 +68,7 @@ class _Request:
 
 
 def write_day(session: Session, items: list[Item], edition: Edition, previous: DayText, history: list[Edition],
-              settings: Settings, day: dt.date) -> tuple[DayText, list[str]]:
+              settings: Settings, day: dt.date) -> tuple[DayText, list[Message]]:
     """The day's text (``previous`` where it still stands) and notes on how it was written."""
     request = _request(items, edition, history, settings, day)
     keep_judgment, keep_ideas = _kept(previous, request, session.by)
@@ -79,7 +80,7 @@ def write_day(session: Session, items: list[Item], edition: Edition, previous: D
         + profile_text(settings)
         + [json.dumps(request.stats, ensure_ascii=False)]
     )
-    notes: list[str] = []
+    notes: list[Message] = []
     judgment = previous.judgment
     if not keep_judgment:
         judgment = _judgment(reply, request, allowed, previous.judgment, session, settings.language, day, notes)
@@ -88,9 +89,9 @@ def write_day(session: Session, items: list[Item], edition: Edition, previous: D
         ideas, needs_ideas = _ideas(reply, request, allowed, session, settings.language, day, notes)
     needs = [n for n in previous.needs_llm if n != "ideas"] + (["ideas"] if needs_ideas else [])
     if failure == "budget":
-        notes.append("day: token budget spent before the day-level request; extractive judgment used, ideas left out")
+        notes.append(note("day-budget"))
     elif failure:
-        notes.append(f"day: llm failed ({failure}); extractive judgment used, ideas left out")
+        notes.append(note("day-llm-failed", reason=failure))
     return DayText(judgment, ideas, needs), notes
 
 
@@ -146,7 +147,7 @@ def _ask(session: Session, data: dict[str, Any], language: str) -> tuple[DayOut 
 
 
 def _judgment(reply: DayOut | None, request: _Request, allowed: claims.SourceText, stored: GeneratedText | None,
-              session: Session, language: str, day: dt.date, notes: list[str]) -> GeneratedText:
+              session: Session, language: str, day: dt.date, notes: list[Message]) -> GeneratedText:
     """The LLM's judgment after the claim check, else the extractive one."""
     text: GeneratedText | None = None
     removed: list[str] = []
@@ -157,16 +158,16 @@ def _judgment(reply: DayOut | None, request: _Request, allowed: claims.SourceTex
         if checked.text:
             text = generated_text(checked.text, session.chat.by, DAY_PROMPT, day, request.inputs, removed)
         if removed:
-            notes.append(f"day: {len(removed)} unsupported claims removed from the judgment ({', '.join(removed)})")
+            notes.append(note("day-claims", n=len(removed), quote=list(removed)))
     elif reply is not None:
-        notes.append("day: the LLM's judgment was not in the configured language; extractive judgment used")
+        notes.append(note("day-language"))
     if text is None:
         text = generated_text(extractive.judgment(request.stats, language), "extractive", extractive.VERSION, day, request.inputs, removed)
     return stored if same_but_date(stored, text) else text
 
 
 def _ideas(reply: DayOut | None, request: _Request, allowed: claims.SourceText, session: Session, language: str,
-           day: dt.date, notes: list[str]) -> tuple[list[Idea], bool]:
+           day: dt.date, notes: list[Message]) -> tuple[list[Idea], bool]:
     """The LLM's ideas that pass the language and claim checks, and whether ideas still need an LLM."""
     if reply is None:
         return [], bool(request.featured)
@@ -192,7 +193,7 @@ def _ideas(reply: DayOut | None, request: _Request, allowed: claims.SourceText, 
             )
         )
     if cut:
-        notes.append(f"day: {cut} unsupported claims removed from the ideas")
+        notes.append(note("day-idea-claims", n=cut))
     if dropped:
-        notes.append(f"day: {dropped} ideas dropped (nothing left after the claim check, or wrong language)")
+        notes.append(note("day-ideas-dropped", n=dropped))
     return ideas, False

@@ -29,7 +29,8 @@ from typing import Any, Iterable
 
 from ..errors import BudgetExceeded, LLMError
 from ..http import Http
-from ..models import Commentary, Edition, GeneratedText, Idea, Item
+from ..messages import note
+from ..models import Commentary, Edition, GeneratedText, Idea, Item, Message
 from ..settings import Settings
 from . import claims, extractive
 from .day import DayText, write_day
@@ -65,7 +66,7 @@ class CommentaryResult:
     judgment: GeneratedText | None
     ideas: list[Idea]
     needs_llm: list[str]
-    notes: list[str]  # the edition's commentary_notes
+    notes: list[Message]  # the edition's commentary_notes
 
     def apply_to(self, items: Iterable[Item], edition: Edition) -> None:
         """Adopt the results: the caller's items and edition, which the run left alone."""
@@ -266,32 +267,28 @@ def _written(item: Item, inputs: str, outcome: _Outcome, session: Session, setti
 # --------------------------------------------------------------------------- notes
 
 
-def _notes(session: Session, settings: Settings, t: _CommentaryCounts, day_notes: list[str]) -> list[str]:
-    notes: list[str] = []
+def _notes(session: Session, settings: Settings, t: _CommentaryCounts, day_notes: list[Message]) -> list[Message]:
+    notes: list[Message] = []
     if not session.configured:
-        notes.append("no LLM configured (llm.base_url, llm.model): extractive commentary; ideas left out")
+        notes.append(note("no-llm"))
     elif session.chat is None:
-        notes.append("LLM configured but no HTTP client given: extractive commentary; ideas left out")
+        notes.append(note("no-client"))
     if session.unavailable:
-        notes.append(f"llm: unavailable ({session.unavailable}); extractive used for the rest of the run")
+        notes.append(note("llm-unavailable", reason=session.unavailable))
     if t.batches:
-        notes.append(f"llm:{session.chat.model}: {t.batches_ok} of {t.batches} item batches answered")
+        notes.append(note("llm-batches", model=session.chat.model, ok=t.batches_ok, n=t.batches))
     for reason, batches in sorted(t.failures.items()):
-        items = t.fallback_items[reason]
-        notes.append(f"llm: {batches} batch{'es' if batches != 1 else ''} failed ({reason}), extractive used for {items} items")
+        notes.append(note("llm-failed", n=batches, reason=reason, items=t.fallback_items[reason]))
     if t.budget_after is not None:
-        notes.append(
-            f"llm: token budget ({settings.llm.token_budget}) spent after {t.budget_after} items; "
-            f"extractive used for {t.fallback_items['budget']} items"
-        )
+        notes.append(note("llm-budget", budget=settings.llm.token_budget, after=t.budget_after, items=t.fallback_items["budget"]))
     if t.fallback_items.get("missing from reply"):
-        notes.append(f"llm: {t.fallback_items['missing from reply']} items missing from replies, extractive used")
+        notes.append(note("llm-missing", n=t.fallback_items["missing from reply"]))
     if t.claims_removed:
-        notes.append(f"claims: {t.claims_removed} unsupported claims removed from {t.claims_items} items")
+        notes.append(note("claims", n=t.claims_removed, items=t.claims_items))
     notes += day_notes
     if session.requests:
-        approx = "~" if session.chat.budget.estimated else ""
-        notes.append(f"llm: {session.requests} requests, {approx}{session.chat.budget.spent} tokens")
+        notes.append(note("llm-requests", n=session.requests, approx="~" if session.chat.budget.estimated else "",
+                          tokens=session.chat.budget.spent))
     if t.generated_items:
-        notes.append(f"items: {t.generated_items} (re)written, {t.kept_items} unchanged")
+        notes.append(note("items-written", written=t.generated_items, kept=t.kept_items))
     return notes

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from ..ids import anchor, arxiv_abs_url
 from ..models import EditionEntry, GeneratedText, Item
+from ..text import text_language
 from .escape import one_line, safe_url, truncate
 from .explain import explanation, short_explanation
 from .i18n import SOURCE_LABELS, Labels
 from .index import SiteIndex
-from .notes import Part, translate
+from .messages import Part, parts
 from .paths import category_page, day_page, href, item_source
 
 LINK_LABELS = {
@@ -98,7 +99,6 @@ class Card:
     lang: str | None = None  # the source's language (title, abstract) when not the page's
 
 
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(slots=True)
@@ -133,11 +133,6 @@ class FollowRow:
     what: Text | None
     why: Text
     forge: list[Link]
-
-
-def text_language(text: str) -> str:
-    """The language a text is written in, as far as pages need to know: zh or en."""
-    return "zh" if _CJK_RE.search(text) else "en"
 
 
 def generated(text: GeneratedText | None, language: str | None = None) -> Text | None:
@@ -280,7 +275,7 @@ class Cards:
 
     def verification(self, item: Item) -> Verification:
         v = item.verification
-        return Verification(v.status == "verified", Link(safe_url(v.url), v.by), translate(self.t, v.note or ""), list(v.mismatched))
+        return Verification(v.status == "verified", Link(safe_url(v.url), v.by), parts(self.t, v.note) if v.note else [], list(v.mismatched))
 
     def continuity(self, page: str, raw: str) -> Note:
         """One continuity note ("hf-daily-papers:3-days", "new-version:v2", ...) in words."""

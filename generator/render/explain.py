@@ -15,11 +15,12 @@ from .i18n import Labels
 
 
 def relevance_parts(relevance: Relevance, profile: Profile, t: Labels, interests: int | None = None, terms: int | None = None) -> list[str]:
-    """The explanation's clauses: the reader's word, each matched interest with its phrases
+    """The explanation's clauses: an LLM's grade, the reader's word, each matched interest with its phrases
     (the first ``interests``, ``terms`` phrases each, when given), the followed items it is
     close to, the unwanted topics that ranked it down."""
     names = profile.names(t.language)
-    parts = [t("rel_reader_" + relevance.reader)] if relevance.reader else []
+    parts = [t(f"rel_grade_{relevance.grade}")] if relevance.grade is not None else []
+    parts += [t("rel_reader_" + relevance.reader)] if relevance.reader else []
     matched = relevance.matched if interests is None else sorted(relevance.matched, key=lambda m: -len(m.terms))[:interests]
     parts += [t("rel_matched", interest=names.get(m.interest, m.interest), terms=", ".join(m.terms[:terms])) for m in matched]
     if relevance.nearest:

@@ -31,7 +31,8 @@ import feedparser
 
 from ..errors import FetchError, ParseError, SourceError
 from ..ids import arxiv_abs_url, arxiv_pdf_url, split_arxiv_id
-from ..models import Candidate
+from ..messages import failure, note
+from ..models import Candidate, Message
 from ..text import collapse_whitespace
 from .base import Fetched
 from .common import iso_date, parse_feed, rfc822_date
@@ -200,10 +201,10 @@ def listing_params(settings: Settings, day: dt.date, start: int = 0) -> dict[str
     }
 
 
-def failure_note(exc: SourceError) -> str:
+def failure_note(exc: SourceError) -> Message:
     """A report note for a failed exchange, quoting the Atom error entry of an HTTP 400 body."""
-    message = error_message(getattr(exc, "body", None) or b"")
-    return f"{exc} (arXiv says: {message})" if message else str(exc)
+    said = error_message(getattr(exc, "body", None) or b"")
+    return note("arxiv-says", error=failure(exc), quote=said) if said else failure(exc)
 
 
 def fetch(http: Http, settings: Settings, day: dt.date) -> list[Fetched]:
@@ -229,20 +230,19 @@ def _fetch_rss(http: Http, settings: Settings, day: dt.date) -> tuple[Fetched, b
     except (FetchError, ParseError) as exc:
         notes = [failure_note(exc)]
         if weekend:  # nothing was due: the failure is noted but does not degrade the day
-            notes.append("no announcement on weekends: API listing not needed")
+            notes.append(note("weekend-no-listing"))
             return Fetched("arxiv_rss", "not-scheduled", notes=notes), False
         return Fetched("arxiv_rss", "failed", notes=notes), True
     if weekend:
-        return Fetched("arxiv_rss", "not-scheduled", notes=[f"no arXiv announcement on {day:%A}s"]), False
+        return Fetched("arxiv_rss", "not-scheduled", notes=[note("no-announcement", date=day.isoformat())]), False
     if not items:
-        return Fetched("arxiv_rss", "not-scheduled", notes=[f"empty feed on {day:%A} {day}: no announcement (holiday?)"]), True
+        return Fetched("arxiv_rss", "not-scheduled", notes=[note("empty-feed", date=day.isoformat())]), True
     if feed_day != day:
-        note = f"the feed carries the announcement of {feed_day}, not {day}: listed through the API"
-        return Fetched("arxiv_rss", "not-scheduled", notes=[note]), True
+        stale = note("stale-feed", feed=str(feed_day), date=day.isoformat())
+        return Fetched("arxiv_rss", "not-scheduled", notes=[stale]), True
     kept_types = settings.sources.arxiv_rss.announce_types
     kept = [c for c in items if c.detail in kept_types]
-    note = f"{len(kept)} of {len(items)} items kept (announce types: {', '.join(kept_types)})"
-    return Fetched("arxiv_rss", "ok", kept, notes=[note]), False
+    return Fetched("arxiv_rss", "ok", kept, notes=[note("rss-kept", kept=len(kept), n=len(items), types=list(kept_types))]), False
 
 
 def fetch_listing(http: Http, settings: Settings, day: dt.date) -> Fetched:
@@ -253,7 +253,7 @@ def fetch_listing(http: Http, settings: Settings, day: dt.date) -> Fetched:
     """
     api = settings.sources.arxiv_api
     if not api.enabled:
-        return Fetched("arxiv_api", "disabled", notes=["arXiv API disabled: no listing fallback"])
+        return Fetched("arxiv_api", "disabled", notes=[note("api-disabled")])
     first, last = listing_window(day)
     found: dict[str, Candidate] = {}
     for page in range(MAX_LISTING_PAGES):
@@ -268,8 +268,8 @@ def fetch_listing(http: Http, settings: Settings, day: dt.date) -> Fetched:
         dates = [c.published for c in entries if c.published]
         if len(entries) < api.max_results or not dates or min(dates) < day - dt.timedelta(days=1):
             break
-    note = f"listing: {len(found)} papers submitted {first}..{last} in {page + 1} request(s)"
-    return Fetched("arxiv_api", "ok", list(found.values()), notes=[note])
+    listed = note("listing", n=len(found), first=first.isoformat(), last=last.isoformat(), requests=page + 1)
+    return Fetched("arxiv_api", "ok", list(found.values()), notes=[listed])
 
 
 def lookup(http: Http, settings: Settings, ids: list[str]) -> dict[str, Candidate]:
@@ -289,7 +289,9 @@ def lookup(http: Http, settings: Settings, ids: list[str]) -> dict[str, Candidat
         try:
             response = http.get(api_url(settings), source="arxiv_api", params=params)
         except FetchError as exc:
-            raise FetchError(failure_note(exc), url=exc.url, status=exc.status, body=exc.body) from exc
+            said = error_message(exc.body or b"")
+            raise FetchError(f"{exc} (arXiv says: {said})" if said else str(exc), url=exc.url, status=exc.status, body=exc.body,
+                             reason=exc.reason, attempts=exc.attempts, wait=exc.wait, detail=exc.detail) from exc
         for candidate in parse_api(response.content):
             bare = candidate.id.removeprefix("arxiv:")
             if bare in batch:

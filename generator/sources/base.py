@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..models import Candidate, SourceStatus
+from ..models import Candidate, Message, SourceStatus
 
 
 @dataclass
@@ -20,4 +20,4 @@ class Fetched:
     status: SourceStatus
     candidates: list[Candidate] = field(default_factory=list)
     fallback: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)  # generator.messages codes

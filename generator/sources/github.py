@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import FetchError, ParseError
 from ..ids import repo_id
+from ..messages import failure, note
 from ..models import Candidate, SourceName
 from ..text import collapse_whitespace
 from .common import iso_date, load_json
@@ -250,11 +251,11 @@ def _fetch_trending(http: Http, settings: Settings) -> Fetched:
     try:
         response = http.get(trending_url(settings), source="github_web", params={"since": settings.sources.github_web.since})
     except FetchError as exc:
-        return Fetched("github_web", "failed", notes=[str(exc)])
+        return Fetched("github_web", "failed", notes=[failure(exc)])
     repos = parse_trending(response.content)
     if not repos:
-        return Fetched("github_web", "failed", notes=["Trending page read, but no repository rows found (markup changed?)"])
-    return Fetched("github_web", "ok", repos, notes=[f"{len(repos)} trending repositories"])
+        return Fetched("github_web", "failed", notes=[note("trending-empty")])
+    return Fetched("github_web", "ok", repos, notes=[note("trending", n=len(repos))])
 
 
 def _fetch_search(http: Http, settings: Settings, day: dt.date) -> Fetched:
@@ -269,15 +270,15 @@ def _fetch_search(http: Http, settings: Settings, day: dt.date) -> Fetched:
             repos = parse_search(http.get(url, source="github_api", params=params, headers=API_HEADERS).content)
         except (FetchError, ParseError) as exc:
             failures += 1
-            notes.append(f"search {query!r}: {exc}")
+            notes.append(note("search-failed", query=query, error=failure(exc)))
             if getattr(exc, "status", None) in (403, 429):
                 skipped = len(queries) - position - 1
                 if skipped:
-                    notes.append(f"rate limited: {skipped} remaining search queries skipped")
+                    notes.append(note("rate-limited", n=skipped))
                 failures += skipped
                 break
             continue
-        notes.append(f"search {query!r}: {len(repos)} repositories")
+        notes.append(note("search", query=query, n=len(repos)))
         for repo in repos:
             found.setdefault(repo.id, repo)
     status = "ok" if not failures else ("failed" if failures == len(queries) else "degraded")

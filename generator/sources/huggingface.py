@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 from ..errors import FetchError, ParseError
 from .. import ids
 from ..ids import arxiv_abs_url, paper_id, repo_id, split_arxiv_id
-from ..models import Candidate
+from ..messages import failure, note
+from ..models import Candidate, Message
 from ..text import collapse_whitespace
 from .common import iso_date, load_json, parse_feed, rfc822_date
 from .base import Fetched
@@ -281,23 +282,23 @@ def _fetch_daily_papers(http: Http, settings: Settings, day: dt.date) -> Fetched
     try:
         papers = parse_daily_papers(http.get(url, source="huggingface", params=params).content)
     except (FetchError, ParseError) as exc:
-        return _fetch_mirror(http, settings, problem=str(exc))
-    notes = [f"daily papers: {len(papers)} for {day}"]
+        return _fetch_mirror(http, settings, problem=failure(exc))
+    notes = [note("daily-papers", n=len(papers), date=day.isoformat())]
     if not papers:
-        notes = [f"daily papers: the list of {day} is empty (weekend, or not curated yet)"]
+        notes = [note("daily-empty", date=day.isoformat())]
     return Fetched("huggingface", "ok", papers, notes=notes)
 
 
-def _fetch_mirror(http: Http, settings: Settings, problem: str) -> Fetched:
+def _fetch_mirror(http: Http, settings: Settings, problem: Message) -> Fetched:
     """The mirror feed in place of a failed daily-papers request (all its items, any day)."""
     mirror_url = settings.sources.huggingface.mirror_feed_url
     if not mirror_url:
-        return Fetched("huggingface", "failed", notes=[f"daily papers: {problem}", "no mirror_feed_url configured"])
+        return Fetched("huggingface", "failed", notes=[note("daily-failed", error=problem), note("no-mirror")])
     try:
         papers = parse_mirror_feed(http.get(mirror_url, source="huggingface").content)
     except (FetchError, ParseError) as exc:
-        return Fetched("huggingface", "failed", notes=[f"daily papers: {problem}", f"mirror feed: {exc}"])
-    notes = [f"daily papers: {problem}", f"mirror feed: {len(papers)} papers from {mirror_url}"]
+        return Fetched("huggingface", "failed", notes=[note("daily-failed", error=problem), note("mirror-failed", error=failure(exc))])
+    notes = [note("daily-failed", error=problem), note("mirror", n=len(papers), url=mirror_url)]
     return Fetched("huggingface", "degraded", papers, fallback="hf mirror feed", notes=notes)
 
 
@@ -309,8 +310,8 @@ def _fetch_trending_models(http: Http, settings: Settings) -> Fetched:
     try:
         models = parse_models(http.get(url, source="huggingface", params=params).content)
     except (FetchError, ParseError) as exc:
-        return Fetched("huggingface", "failed", notes=[f"trending models: {exc}"])
-    return Fetched("huggingface", "ok", models, notes=[f"trending models: {len(models)}"])
+        return Fetched("huggingface", "failed", notes=[note("models-failed", error=failure(exc))])
+    return Fetched("huggingface", "ok", models, notes=[note("models", n=len(models))])
 
 
 def _fetch_trending_datasets(http: Http, settings: Settings) -> Fetched:
@@ -320,8 +321,8 @@ def _fetch_trending_datasets(http: Http, settings: Settings) -> Fetched:
     try:
         datasets = parse_datasets(http.get(url, source="huggingface", params=params).content)
     except (FetchError, ParseError) as exc:
-        return Fetched("huggingface", "failed", notes=[f"trending datasets: {exc}"])
-    return Fetched("huggingface", "ok", datasets, notes=[f"trending datasets: {len(datasets)}"])
+        return Fetched("huggingface", "failed", notes=[note("datasets-failed", error=failure(exc))])
+    return Fetched("huggingface", "ok", datasets, notes=[note("datasets", n=len(datasets))])
 
 
 def _combine(parts: list[Fetched]) -> Fetched:

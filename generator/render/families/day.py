@@ -22,7 +22,7 @@ from ..feeds import briefing_feeds
 from ..family import Nav, Page, PageFamily, Renderer
 from ..i18n import SOURCE_LABELS
 from ..index import SiteIndex
-from ..notes import translate
+from ..messages import fallback, parts
 from ..paths import archive_page, day_page, edition_source, month_of, rel
 from ..plain import DisplayItems
 from .week import week_of, week_page
@@ -195,20 +195,20 @@ def source_report(r: Renderer, edition: Edition) -> dict | None:
             str(report.requests),
             ", ".join(f"{code}×{count}" for code, count in report.http_statuses.items()),
             str(report.retries),
-            "".join(p.text or p.quote for p in translate(t, report.fallback or "")),
+            fallback(t, report.fallback) if report.fallback else "",
             str(report.candidates),
         ]
         for report in edition.sources
     ]
-    notes = [(SOURCE_LABELS.get(x.source, x.source), [translate(t, n) for n in x.notes]) for x in edition.sources if x.notes]
+    notes = [(SOURCE_LABELS.get(x.source, x.source), [parts(t, n) for n in x.notes]) for x in edition.sources if x.notes]
     stats = edition.stats
     return {
         "header": SOURCE_COLUMNS,
         "rows": rows,
         "notes": notes,
         "stats": t("run_stats", **stats.model_dump()) if stats.candidates or stats.verified else "",
-        "commentary_notes": [translate(t, n) for n in edition.commentary_notes],
-        "ranking_notes": edition.ranking_notes,  # written in the edition's language by grading
+        "commentary_notes": [parts(t, n) for n in edition.commentary_notes],
+        "ranking_notes": [parts(t, n) for n in edition.ranking_notes],
     }
 
 
