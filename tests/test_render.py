@@ -7,6 +7,7 @@ and review the diff.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import re
@@ -546,3 +547,29 @@ def test_cached_category_month_pages_follow_their_items():
     cold = render_site(items, editions, settings)
     pages = [p for p in cold if p.startswith("categories/") and "A corrected title" in cold[p]]
     assert pages and {p: warm[p] for p in pages} == {p: cold[p] for p in pages}
+
+
+def test_cached_week_and_month_pages_follow_their_files():
+    """Week and month pages are keyed by their editions' files (version: the edition's and its
+    items', as buildcache.CachedArchive.version digests them): a rating added by hand
+    renders them again, with it."""
+    import hashlib
+
+    from generator.render.index import SiteIndex
+    from generator.render.pages import page_cache, render_pages
+
+    settings = sample_settings()
+    items, editions = synthetic_archive(days=12, per_day=5, start=dt.date(2026, 3, 2))
+
+    def version(edition):  # what the files hold, as their fingerprints would say
+        files = [edition.model_dump_json(), *(items[i].model_dump_json() for i in edition.item_ids())]
+        return hashlib.sha256("\0".join(files).encode()).hexdigest()
+
+    cache = page_cache(_Store(), "salt")
+    dict(render_pages(SiteIndex.build(items, editions, settings), lambda e: items, cache=cache, version=version))
+    rated = editions[8].item_ids()[0]
+    items[rated] = items[rated].model_copy(update={"rating": "relevant"})
+    warm = dict(render_pages(SiteIndex.build(items, editions, settings), lambda e: items, cache=cache, version=version))
+    cold = render_site(items, editions, settings)
+    pages = [p for p in cold if p.startswith(("weeks/2", "archive/2")) and "{#rated}" in cold[p]]
+    assert len(pages) == 2 and {p: warm[p] for p in pages} == {p: cold[p] for p in pages}

@@ -16,6 +16,7 @@ from ..ids import anchor
 from ..models import Edition
 from .cards import Link
 from .family import Renderer
+from .index import SiteIndex
 from .paths import day_page, href, rel, trend_page
 
 BEST_PAPERS = 10
@@ -50,6 +51,34 @@ def listed_in(editions: list[Edition], summaries) -> list[Listed]:
                     on.append(edition.date)
     rows = [Listed(i, score, day, tuple(sorted(days[i]))) for i, (score, day) in best.items()]
     return sorted(rows, key=lambda x: (-x.score, x.item))
+
+
+def span_index(index: SiteIndex, editions: list[Edition]) -> SiteIndex:
+    """What a page about a span of days (a week, a month) may read of the site index, as an
+    index of its own: the span's editions, and for each item they list its summary and the
+    day it first appeared. Rendered from this value alone, the page is keyed by
+    :func:`span_inputs`, so nothing it reads can be missing from its key."""
+    listed = list(dict.fromkeys(i for edition in editions for i in edition.item_ids()))
+    return SiteIndex(
+        settings=index.settings,
+        summaries={i: index.summaries[i] for i in listed if i in index.summaries},
+        editions=list(editions),
+        first_day={i: index.first_day[i] for i in listed if i in index.first_day},
+        categories=index.categories,
+        position={edition.date: n for n, edition in enumerate(editions)},
+    )
+
+
+def span_renderer(r: Renderer, editions: list[Edition]) -> Renderer:
+    """A renderer that sees only ``span_index(r.index, editions)``."""
+    return Renderer(span_index(r.index, editions), r.items_of, cache=r.cache, version=r.version, docs_dir=r.docs_dir)
+
+
+def span_inputs(r: Renderer, *place: object) -> tuple:
+    """The key of a page rendered by ``span_renderer``: its ``place`` (the span and its
+    neighbours), the span's files (``Renderer.version``: each edition's and its items', of
+    which the summaries are made) and the first days; the settings are in the salt."""
+    return place, [r.version(edition) for edition in r.index.editions], sorted(r.index.first_day.items())
 
 
 def papers_and_follow(listed: list[Listed], summaries) -> tuple[list[Listed], list[Listed]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..best import best_of
+from ..best import best_of, span_inputs, span_renderer
 from ..cards import Link
 from ..escape import one_line, truncate
 from ..family import Page, PageFamily, Renderer, around
@@ -21,7 +21,9 @@ def pages(r: Renderer):
     names = [month for month, _ in months]
     for i, (month, editions) in enumerate(months):
         newer, older = around(names, i)
-        yield Page(archive_page(month), partial(archive_month, r, month, editions, newer, older))
+        seen = span_renderer(r, editions)  # the page reads the month's editions and items only
+        inputs = partial(span_inputs, seen, month, newer, older) if r.version is not None else None
+        yield Page(archive_page(month), partial(archive_month, seen, month, editions, newer, older), inputs=inputs)
 
 
 def archive_month(r: Renderer, month: str, editions, newer: str | None, older: str | None) -> dict:

@@ -67,13 +67,16 @@ def all_series(r: Renderer) -> list[Series]:
             + [Series("categories", slug, r.cards.category_name(slug)) for slug in r.index.categories])
 
 
-def in_series(r: Renderer, series: Series, item_id: str) -> bool:
-    summary = r.index.summaries[item_id]
-    return series.slug in (summary.interests if series.kind == "interests" else summary.categories)
-
-
-def weekly_counts(r: Renderer, series: Series, weeks: list[str], listed: dict[str, list[str]]) -> list[tuple[str, int]]:
-    return [(week, sum(1 for i in listed.get(week, ()) if in_series(r, series, i))) for week in weeks]
+def weekly_counts(r: Renderer, series: list[Series], weeks: list[str], listed: dict[str, list[str]]) -> dict[Series, list[tuple[str, int]]]:
+    """{series: [(week, items listed that week in the series)]}, in one pass over the weeks."""
+    counted: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for week in weeks:
+        for item_id in listed.get(week, ()):
+            summary = r.index.summaries[item_id]
+            for kind, slugs in (("interests", summary.interests), ("categories", summary.categories)):
+                for slug in set(slugs):
+                    counted[kind, slug][week] += 1
+    return {s: [(week, counted[s.kind, s.slug][week]) for week in weeks] for s in series}
 
 
 def chart(r: Renderer, chart_id: str, series: Series, points: list[tuple[str, int]]) -> BarChart:
@@ -89,7 +92,7 @@ def pages(r: Renderer):
     weeks = finished_weeks(r)
     listed = listed_by_week(r)
     series = all_series(r)
-    counts = {s: weekly_counts(r, s, weeks, listed) for s in series}
+    counts = weekly_counts(r, series, weeks, listed)
     yield Page(INDEX, partial(trends_index, r, weeks, listed, series, counts))
     for s in series:
         yield Page(trend_page(s.kind, s.slug), partial(series_page, r, s, counts[s]))

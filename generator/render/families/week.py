@@ -12,7 +12,7 @@ from functools import partial
 
 from ...ids import anchor
 from ...models import Edition
-from ..best import best_of, day_link, listed_in, papers_and_follow
+from ..best import best_of, day_link, listed_in, papers_and_follow, span_inputs, span_renderer
 from ..cards import Link
 from ..family import MonthNav, NavEntry, Page, PageFamily, Renderer, around
 from ..feeds import FeedWriter, stamp
@@ -53,7 +53,9 @@ def pages(r: Renderer):
     names = [week for week, _ in listed]
     for i, (week, editions) in enumerate(listed):
         newer, older = around(names, i)
-        yield Page(week_page(week), partial(week_data, r, week, editions, newer, older))
+        seen = span_renderer(r, editions)  # the page reads the week's editions and items only
+        inputs = partial(span_inputs, seen, week, newer, older) if r.version is not None else None
+        yield Page(week_page(week), partial(week_data, seen, week, editions, newer, older), inputs=inputs)
 
 
 def title(r: Renderer, week: str) -> str:
