@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
+from typing import Callable, Iterator
 
 from ..ids import anchor
 from ..models import Edition
 from .cards import Link
-from .family import Renderer
+from .family import Page, Renderer, around
 from .index import SiteIndex
 from .paths import day_page, href, rel, trend_page
 
@@ -79,6 +81,18 @@ def span_inputs(r: Renderer, *place: object) -> tuple:
     neighbours), the span's files (``Renderer.version``: each edition's and its items', of
     which the summaries are made) and the first days; the settings are in the salt."""
     return place, [r.version(edition) for edition in r.index.editions], sorted(r.index.first_day.items())
+
+
+def span_pages(r: Renderer, spans: list[tuple[str, list[Edition]]], path: Callable[[str], str], data: Callable[..., dict]) -> Iterator[Page]:
+    """A page per span (``(name, editions)``, newest first) at ``path(name)``, its data
+    ``data(renderer, name, editions, newer, older)`` from the span's own renderer
+    (:func:`span_renderer`), keyed by :func:`span_inputs`."""
+    names = [name for name, _ in spans]
+    for i, (name, editions) in enumerate(spans):
+        newer, older = around(names, i)
+        seen = span_renderer(r, editions)
+        inputs = partial(span_inputs, seen, name, newer, older) if r.version is not None else None
+        yield Page(path(name), partial(data, seen, name, editions, newer, older), inputs=inputs)
 
 
 def papers_and_follow(listed: list[Listed], summaries) -> tuple[list[Listed], list[Listed]]:

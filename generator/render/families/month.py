@@ -3,12 +3,10 @@ each with its judgment and picks."""
 
 from __future__ import annotations
 
-from functools import partial
-
-from ..best import best_of, span_inputs, span_renderer
+from ..best import best_of, span_pages
 from ..cards import Link
 from ..escape import one_line, truncate
-from ..family import Page, PageFamily, Renderer, around
+from ..family import PageFamily, Renderer
 from ..paths import archive_page, day_page, href
 
 ARCHIVE_PICKS = 5
@@ -17,13 +15,7 @@ CONTRIBUTION_EXCERPT = 160
 
 
 def pages(r: Renderer):
-    months = r.months()
-    names = [month for month, _ in months]
-    for i, (month, editions) in enumerate(months):
-        newer, older = around(names, i)
-        seen = span_renderer(r, editions)  # the page reads the month's editions and items only
-        inputs = partial(span_inputs, seen, month, newer, older) if r.version is not None else None
-        yield Page(archive_page(month), partial(archive_month, seen, month, editions, newer, older), inputs=inputs)
+    yield from span_pages(r, r.months(), archive_page, archive_month)  # each reads its month's editions and items only
 
 
 def archive_month(r: Renderer, month: str, editions, newer: str | None, older: str | None) -> dict:

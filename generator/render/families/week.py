@@ -12,9 +12,9 @@ from functools import partial
 
 from ...ids import anchor
 from ...models import Edition
-from ..best import best_of, day_link, listed_in, papers_and_follow, span_inputs, span_renderer
+from ..best import best_of, day_link, listed_in, papers_and_follow, span_pages
 from ..cards import Link
-from ..family import MonthNav, NavEntry, Page, PageFamily, Renderer, around
+from ..family import MonthNav, NavEntry, Page, PageFamily, Renderer
 from ..feeds import FeedWriter, stamp
 from ..paths import day_url, href, rel
 
@@ -50,12 +50,7 @@ def weeks(r: Renderer) -> list[tuple[str, list[Edition]]]:
 def pages(r: Renderer):
     listed = weeks(r)
     yield Page(INDEX, partial(weeks_index, r, listed))
-    names = [week for week, _ in listed]
-    for i, (week, editions) in enumerate(listed):
-        newer, older = around(names, i)
-        seen = span_renderer(r, editions)  # the page reads the week's editions and items only
-        inputs = partial(span_inputs, seen, week, newer, older) if r.version is not None else None
-        yield Page(week_page(week), partial(week_data, seen, week, editions, newer, older), inputs=inputs)
+    yield from span_pages(r, listed, week_page, week_data)  # each reads its week's editions and items only
 
 
 def title(r: Renderer, week: str) -> str:
