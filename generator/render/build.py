@@ -154,9 +154,13 @@ def build_in_process(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    import logging
+
     root = Path(root or project_root())
     cache = Path(cache_dir).resolve() if cache_dir else None
     saved = dict(os.environ)
+    mkdocs_log = logging.getLogger("mkdocs")
+    level, mkdocs_log.level = mkdocs_log.level, logging.INFO  # as `mkdocs build` sets it
     with tempfile.TemporaryDirectory(prefix="briefing-build-") as tmp:
         os.environ.clear()
         os.environ.update({k: v for k, v in mkdocs_environment(settings, Path(tmp), cache).items() if k != SEARCH_PARTS_ENV})
@@ -174,6 +178,7 @@ def build_in_process(
         finally:
             os.environ.clear()
             os.environ.update(saved)
+            mkdocs_log.setLevel(level)
 
 
 # Pagefind holds a bundle's every record in memory while it builds it (about 0.13 MB a record
