@@ -203,3 +203,21 @@ def clean_env(**extra: str) -> dict[str, str]:
     env.update(extra)
     env.setdefault("PYTHONHASHSEED", "0")
     return env
+
+
+def write_text(path: Path, text: str) -> None:
+    """Replace ``path`` by ``text`` in one rename (a report is never half written)."""
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_text(text, encoding="utf-8")
+    temp.replace(path)
+
+
+def replace_readme_block(start: str, end: str, block: str, where: str) -> None:
+    """README.md with the text between the markers ``start`` and ``end`` replaced by ``block``."""
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        raise SystemExit(f"README.md has no {start} ... {end} block; add it under {where!r}")
+    before, rest = text.split(start, 1)
+    _, after = rest.split(end, 1)
+    write_text(readme, before + start + block + end + after)

@@ -380,7 +380,7 @@ class Generator:
         return item, signals
 
     def classify(self, item: Item) -> None:
-        classify.apply(item, self.settings.taxonomy)
+        classify.apply_all([item], self.settings.taxonomy)
         item.relevance = self.ranker.rank([rank.item_document(item)])[item.id]
 
     def repo(self, day: dt.date) -> tuple[Item, dict]:

@@ -463,20 +463,8 @@ def analysis(r: dict, f: dict) -> list[str]:
 
 def update_report(r: dict) -> None:
     """Write PERFORMANCE.md whole and README's headline block; README must have the markers."""
-    readme = common.ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        raise SystemExit(f"README.md has no {START} ... {END} block for the headline table; add it under '## Performance'")
-    before, rest = text.split(START, 1)
-    _, after = rest.split(END, 1)
-    _write(REPORT, report(r))
-    _write(readme, before + headline(r) + after)
-
-
-def _write(path: Path, text: str) -> None:
-    temp = path.with_name(path.name + ".tmp")
-    temp.write_text(text, encoding="utf-8")
-    temp.replace(path)
+    common.write_text(REPORT, report(r))
+    common.replace_readme_block(START, END, headline(r)[len(START):-len(END)], "## Performance")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from typing import Iterator
 import yaml
 
 from . import __version__
-from .errors import BriefingError, ConfigError
+from .errors import BriefingError, ConfigError, InputError
 
 EXIT_PUBLISHED, EXIT_DEGRADED, EXIT_EMPTY = 0, 3, 4
 
@@ -128,6 +128,124 @@ def cmd_library_update(args: argparse.Namespace) -> int:
     return 1 if result.failed or result.missing else 0
 
 
+def _today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def cmd_rate(args: argparse.Namespace) -> int:
+    from . import ratings
+    from .ids import KIND_OF_PREFIX
+    from .models import Rating
+    from .store import Archive
+
+    settings = _load_settings(args)
+    archive = Archive(settings.data_dir)
+    item_id = ratings.canonical_id(args.id)
+    grade = ratings.parse_grade(args.grade)
+    kind = KIND_OF_PREFIX[item_id.split(":", 1)[0]]
+    stored = archive.load_item(item_id)
+    if stored is not None or args.title:
+        title, abstract, categories = (stored.title, stored.summary, stored.source_categories) if stored else (args.title, args.abstract or "", [])
+    else:
+        found = _look_up(settings, [item_id], args.quiet)[item_id]
+        title, abstract, categories = found.title, found.summary, found.categories if kind == "paper" else []
+    entry = Rating(id=item_id, kind=kind, title=title, abstract=abstract, arxiv_categories=categories, grade=grade,
+                   why=args.why, date=args.date or _today())
+    change = ratings.rate(archive, entry)
+    where = ", ".join(str(p) for p in change.written) or "nothing changed"
+    before = "" if change.before is None else f" (was {change.before})"
+    print(f"{item_id}: rated {grade}{before}; {where}")
+    return 0
+
+
+def _look_up(settings, ids: list[str], quiet: bool) -> dict:
+    """Texts from the authorities, every id found, or an error naming what is missing."""
+    from . import library
+    from .http import build_client
+
+    with build_client(settings.user_agent()) as client:
+        looked = library.fetch_texts(_http(client, settings, _progress(quiet)), settings, ids)
+    if looked.failed:
+        item_id, reason = next(iter(sorted(looked.failed.items())))
+        raise BriefingError(f"{item_id}: look-up failed ({reason}); offline, give its text (briefing rate: --title/--abstract; "
+                            "briefing rank: a JSON file of papers)")
+    if looked.missing:
+        raise InputError(f"{', '.join(looked.missing)}: unknown to the authority (arXiv, GitHub, Hugging Face); check the id")
+    return looked.found
+
+
+def cmd_ratings_import(args: argparse.Namespace) -> int:
+    from . import library, ratings
+    from .models import Rating
+    from .store import Archive
+
+    settings = _load_settings(args)
+    archive = Archive(settings.data_dir)
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from None
+    today = args.date or _today()
+    form = ratings.detect_format(path, text)
+    if form == "labelled-day":
+        written = ratings.add_all(archive, ratings.labelled_day(path, today))
+        print(f"{path}: imported as ratings; {len(written)} ledger file(s) changed under {archive.ratings_dir}")
+        return 0
+    if form == "bibtex":
+        papers = ratings.parse_bibtex(text, str(path))
+    else:
+        ids = [f"arxiv:{bare}" for bare in ratings.parse_id_list(text, str(path))]
+        found = _look_up(settings, ids, args.quiet)
+        if args.grade is not None:
+            grade = ratings.parse_grade(args.grade)
+            entries = [Rating(id=i, title=found[i].title, abstract=found[i].summary, arxiv_categories=found[i].categories,
+                              grade=grade, date=today) for i in ids]
+            written = ratings.add_all(archive, entries)
+            print(f"{path}: {len(entries)} papers rated {grade}; {len(written)} ledger file(s) changed under {archive.ratings_dir}")
+            return 0
+        papers = [ratings.LibraryPaper(i, found[i].title, found[i].summary) for i in ids]
+    added, changed = library.add_papers(archive, papers, "bibtex" if form == "bibtex" else "arxiv-api", today)
+    print(f"{path}: {len(papers)} papers with an arXiv id, {len(added)} new in the library"
+          + (f"; {archive.library_file} updated" if changed else "; nothing changed"))
+    return 0
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    from . import library, triage
+    from .render.explain import explanation
+    from .render.i18n import Labels
+    from .store import Archive
+
+    settings = _load_settings(args)
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from None
+    papers = triage.parse_papers(data, str(path))
+    if papers and isinstance(papers[0], str):
+        found = _look_up(settings, [f"arxiv:{bare}" for bare in papers], args.quiet)
+        papers = [triage.Paper(bare, found[f"arxiv:{bare}"].title, found[f"arxiv:{bare}"].summary,
+                               tuple(found[f"arxiv:{bare}"].categories)) for bare in papers]
+    ranked = triage.rank_papers(library.reader_ranker(settings, Archive(settings.data_dir), filing=False), papers)
+    t = Labels(settings.language)
+    reasons = [explanation(r.relevance, settings.profile, t) for r in ranked]
+    if args.format == "json":
+        rows = [{"rank": r.rank, "id": r.paper.id, "score": r.relevance.score, "title": r.paper.title, "reason": reason,
+                 "taste": r.relevance.taste, "terms": r.relevance.terms} for r, reason in zip(ranked, reasons)]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    for r, reason in zip(ranked[: args.top or None], reasons):
+        print(f"{r.rank:4}  {r.relevance.score:.3f}  {r.paper.id:<18} {_clip(r.paper.title, 70):<70}  {_clip(reason, 90)}")
+    return 0
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _shown_path(path: str) -> str:
     resolved = Path(path).resolve()
     with contextlib.suppress(ValueError):
@@ -233,6 +351,35 @@ def parser() -> argparse.ArgumentParser:
     update = lib_commands.add_parser("update", help="fetch the texts of library entries not yet in data/library.yaml (one batched arXiv request)")
     update.add_argument("--quiet", action="store_true", help="no progress on stderr")
     update.set_defaults(func=cmd_library_update)
+
+    rate = commands.add_parser("rate", help="rate a paper, repo or model (the taste model learns from ratings)")
+    rate.add_argument("id", help="arXiv id or URL, github:owner/repo, hf:org/model or hfd:org/dataset")
+    rate.add_argument("grade", help="0-3 (3 must read, 2 relevant, 1 tangential, 0 not for me), relevant or not-relevant")
+    rate.add_argument("--why", help="your reason, one line (shown when a new item resembles this one)")
+    rate.add_argument("--title", help="its title, to rate offline (else looked up: arXiv id_list, GitHub, Hugging Face)")
+    rate.add_argument("--abstract", help="its abstract or description, with --title")
+    rate.add_argument("--date", type=_date, help="the day of the rating (default: today UTC)")
+    rate.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    rate.set_defaults(func=cmd_rate)
+
+    rated = commands.add_parser("ratings", help="the reader's ratings (data/ratings/)")
+    rated_commands = rated.add_subparsers(dest="ratings_command", required=True)
+    take = rated_commands.add_parser(
+        "import", help="import a labelled day (labels-<day>.json beside its candidates), a BibTeX export or a list of arXiv ids")
+    take.add_argument("file", help="labels-<yyyy-mm-dd>.json, a .bib file (entries with an arXiv id join the library), "
+                                   "or arXiv ids one per line (they join the library, or with --grade are rated)")
+    take.add_argument("--grade", help="rate every id of a plain list with this grade instead of adding them to the library")
+    take.add_argument("--date", type=_date, help="the day of the ratings (default: a labelled day's own, else today UTC)")
+    take.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    take.set_defaults(func=cmd_ratings_import)
+
+    ranking = commands.add_parser("rank", help="rank a list of papers against your taste (a conference's accepted papers...)")
+    ranking.add_argument("file", help='JSON {"papers": [{"id", "title", "abstract", "categories"?}]}, JSONL of such objects, '
+                                      "or arXiv ids one per line (looked up in one batch)")
+    ranking.add_argument("--format", choices=["table", "json"], default="table", help="json: a list of {rank, id, score, ...}, best first")
+    ranking.add_argument("--top", type=int, help="print only the best N rows of the table")
+    ranking.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    ranking.set_defaults(func=cmd_rank)
 
     publish = commands.add_parser("publish-data", help="commit data/ if it changed (\"data: briefing DAY\") and push, rebasing on a push race")
     publish.add_argument("--date", type=_date, help="the edition's day named in the commit message (default: today UTC)")

@@ -37,11 +37,13 @@ def build(
     settings: Settings,
 ) -> Edition:
     limits = settings.edition
-    # Papers below min_score stay out; the follow list is the day's trending repos, models and
-    # datasets closest to the reader (a model card often has no text to score high on).
-    papers = _ranked([e for e in entries if items[e.item].kind == "paper"
+    # Restraint: only what shows evidence of the reader's interests is listed, and papers below
+    # min_score stay out, so a thin day has a short list. The follow list is the day's repos,
+    # models and datasets closest to the reader (a model card often has no text to score high on).
+    shown = [e for e in entries if not limits.require_evidence or rank.has_evidence(items[e.item].relevance)]
+    papers = _ranked([e for e in shown if items[e.item].kind == "paper"
                       and rank.relevance_value(items[e.item].relevance) >= limits.min_score])
-    others = _ranked([e for e in entries if items[e.item].kind != "paper"])
+    others = _ranked([e for e in shown if items[e.item].kind != "paper"])
     highlights = papers[: limits.highlights]
     rest = papers[limits.highlights : limits.highlights + limits.papers]
     # Read closely: the most relevant of the highlights, by relevance alone (not popularity).

@@ -52,6 +52,12 @@ class DataError(BriefingError):
         self.field = field
 
 
+class InputError(BriefingError):
+    """A file or argument given on the command line is malformed (ratings to import, papers to rank)."""
+
+    exit_code = 2
+
+
 class ReplayError(BriefingError):
     """A replay directory is missing or its manifest is malformed."""
 

@@ -1,12 +1,14 @@
 """The reader's library: what the ranker compares new items with.
 
-Three parts, all under git:
+Two parts, both under git:
 
 * the profile's ``library`` entries in briefing.yaml (ids and titles the reader chose);
-* their texts in ``data/library.yaml``, fetched once by ``briefing library update`` (papers in
-  one batched arXiv id_list request, repos and models one look-up each); until then, or when a
-  look-up is impossible, the title the profile gives stands in;
-* items the reader rated in their YAML (``rating: relevant`` / ``rating: not-relevant``).
+* ``data/library.yaml``: their texts, fetched once by ``briefing library update`` (papers in
+  one batched arXiv id_list request, repos and models one look-up each), and the papers of a
+  reference manager's export (``briefing ratings import library.bib``). Until a profile entry's
+  text is fetched, or when a look-up is impossible, the title the profile gives stands in.
+
+What the reader rated is not library: the taste model learns from it (generator/taste.py).
 """
 
 from __future__ import annotations
@@ -16,39 +18,52 @@ from dataclasses import dataclass, field
 
 from .errors import SourceError
 from .http import Http
-from .models import Candidate, LibraryRecord
-from .rank import Exemplar
+from .models import Candidate, Library, LibraryRecord
+from . import ratings
+from .rank import Exemplar, Ranker, short_title
 from .settings import Settings
 from .sources import arxiv, github, huggingface
 from .store import Archive
+from .taste import ReaderModels
+
+
+def reader_ranker(settings: Settings, archive: Archive, filing: bool = True) -> Ranker:
+    """The ranker of a run: the profile, the library, and the models learnt from the ratings
+    (``filing=False``: without the filing model, for ranking alone)."""
+    rated = ratings.rated(archive)
+    return Ranker(settings.profile, exemplars(settings, archive), rated, ReaderModels.fit(rated, filing=filing))
 
 
 def exemplars(settings: Settings, archive: Archive) -> list[Exemplar]:
-    """Everything the reader vouched for or against, in a stable order."""
+    """Everything the reader follows, in a stable order."""
     stored = {r.id: r for r in archive.load_library().entries}
     out: dict[str, Exemplar] = {}
+    for record in stored.values():
+        item_id = ratings.canonical_id(record.id)
+        out[item_id] = Exemplar(id=item_id, title=short_title(record.title), text=f"{record.title}. {record.summary}")
     for entry in settings.profile.library:
         record = stored.get(entry.id)
         title = entry.title or (record.title if record else entry.id)
         text = f"{record.title}. {record.summary}" if record else title
-        out[entry.id] = Exemplar(id=entry.id, title=_short(title), text=text)
-    for item in archive.rated_items():
-        out[item.id] = Exemplar(id=item.id, title=_short(item.title), text=f"{item.title}. {item.summary}",
-                                positive=item.rating == "relevant", rated=True)
+        item_id = ratings.canonical_id(entry.id)  # github:NousResearch/x is stored as github:nousresearch/x
+        out[item_id] = Exemplar(id=item_id, title=short_title(title), text=text)
     return [out[k] for k in sorted(out)]
 
 
-def _short(title: str) -> str:
-    """The name a reader knows a paper by: the part before the colon ("ClawGym")."""
-    head = title.split(":", 1)[0].strip()
-    return head if 0 < len(head) <= 40 and head != title else title
+@dataclass
+class TextLookup:
+    """Texts of items fetched from their authority (arXiv, GitHub, Hugging Face)."""
+
+    found: dict[str, Candidate] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)  # the authority does not know them
+    failed: dict[str, str] = field(default_factory=dict)  # id -> why the look-up failed
 
 
 @dataclass
 class LibraryUpdate:
     fetched: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)  # the authority does not know them
-    failed: dict[str, str] = field(default_factory=dict)  # id -> why the look-up failed
+    missing: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
     written: bool = False
 
 
@@ -56,22 +71,41 @@ def update(http: Http, settings: Settings, archive: Archive, today: dt.date) -> 
     """Fetch the texts of library entries not yet in data/library.yaml; keep what is stored."""
     library = archive.load_library()
     have = {r.id for r in library.entries}
-    wanted = [e.id for e in settings.profile.library if e.id not in have]
-    result = LibraryUpdate()
-    records = _fetch(http, settings, wanted, result)
-    for item_id, candidate in records.items():
-        by = {"paper": "arxiv-api", "repo": "github-api", "model": "hf-api"}[candidate.kind]
-        library.entries.append(LibraryRecord(id=item_id, title=candidate.title, summary=candidate.summary,
-                                             by=by, checked=today))
+    looked = fetch_texts(http, settings, [e.id for e in settings.profile.library if e.id not in have])
+    result = LibraryUpdate(missing=looked.missing, failed=looked.failed)
+    for item_id, candidate in looked.found.items():
+        library.entries.append(_record(item_id, candidate.title, candidate.summary, AUTHORITY[candidate.kind], today))
         result.fetched.append(item_id)
-    if records:
-        library.entries.sort(key=lambda r: r.id)
-        result.written = archive.save_library(library)
+    if looked.found:
+        result.written = save(archive, library)
     return result
 
 
-def _fetch(http: Http, settings: Settings, wanted: list[str], result: LibraryUpdate) -> dict[str, Candidate]:
-    found: dict[str, Candidate] = {}
+AUTHORITY = {"paper": "arxiv-api", "repo": "github-api", "model": "hf-api"}
+
+
+def _record(item_id: str, title: str, summary: str, by: str, today: dt.date) -> LibraryRecord:
+    return LibraryRecord(id=item_id, title=title, summary=summary, by=by, checked=today)
+
+
+def save(archive: Archive, library: Library) -> bool:
+    library.entries.sort(key=lambda r: r.id)
+    return archive.save_library(library)
+
+
+def add_papers(archive: Archive, papers: list, by: str, today: dt.date) -> tuple[list[str], bool]:
+    """Papers from a reference manager's export (``ratings.LibraryPaper``) join data/library.yaml;
+    one already there keeps its record. Returns the ids added and whether the file changed."""
+    library = archive.load_library()
+    have = {r.id for r in library.entries}
+    added = [p for p in papers if p.id not in have]
+    library.entries += [_record(p.id, p.title, p.abstract, by, today) for p in added]
+    return [p.id for p in added], bool(added) and save(archive, library)
+
+
+def fetch_texts(http: Http, settings: Settings, wanted: list[str]) -> TextLookup:
+    """Papers in batched arXiv id_list requests, repos and models one look-up each."""
+    result = TextLookup()
     papers = [w for w in wanted if w.startswith("arxiv:")]
     if papers:
         try:
@@ -82,7 +116,7 @@ def _fetch(http: Http, settings: Settings, wanted: list[str], result: LibraryUpd
             for paper in papers:
                 bare = paper.removeprefix("arxiv:")
                 if bare in by_bare:
-                    found[paper] = by_bare[bare]
+                    result.found[paper] = by_bare[bare]
                 else:
                     result.missing.append(paper)
     for other in (w for w in wanted if not w.startswith("arxiv:")):
@@ -95,6 +129,5 @@ def _fetch(http: Http, settings: Settings, wanted: list[str], result: LibraryUpd
         if candidate is None:
             result.missing.append(other)
         else:
-            found[other] = candidate
-    return found
-
+            result.found[other] = candidate
+    return result

@@ -100,6 +100,7 @@ def merge_item(existing: Item | None, verified: Verified, candidates: list[Candi
         seen=seen,
         verification=_merge_verification(existing.verification if existing else None, verified.verification),
         rating=existing.rating if existing else None,
+        rating_why=existing.rating_why if existing else None,
         commentary=existing.commentary if existing else Commentary(),
     )
     return item  # categories and relevance: classify.apply, from today's text

@@ -23,6 +23,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 Kind = Literal["paper", "repo", "model", "dataset"]
 KINDS: tuple[str, ...] = ("paper", "repo", "model", "dataset")
 
+# A grade (3 must read, 2 relevant, 1 tangential, 0 not for me) or its two-word form.
+RatingValue = Literal[0, 1, 2, 3, "relevant", "not-relevant"]
+
 # Where a candidate came from. Stable strings: they are stored in YAML.
 SourceName = Literal[
     "arxiv-rss",
@@ -128,14 +131,19 @@ class LibraryMatch(Strict):
     item: str  # id of the library item (or rated item) this one is close to
     title: str
     similarity: float  # TF-IDF cosine, 0..1
+    grade: int | None = Field(None, ge=0, le=3)  # the reader's grade of that item, when they rated it
+    why: str | None = None  # the reason the reader gave with that grade
 
 
 class Relevance(Strict):
-    score: float  # 0..1, the lexical score (phrases, library similarity, unwanted topics)
+    score: float  # 0..1: the reader's taste model, phrase evidence, library similarity, unwanted topics (rank.combine)
+    taste: float | None = None  # 0..1, the model trained on the reader's ratings; None while it steps aside
+    terms: list[str] = Field(default_factory=list)  # the words that weighed most in the taste model's score
     matched: list[InterestMatch] = Field(default_factory=list)
     nearest: list[LibraryMatch] = Field(default_factory=list)  # the closest items the reader follows
     unwanted: list[InterestMatch] = Field(default_factory=list)  # unwanted topics in evidence
-    reader: Literal["follows", "rated-relevant", "rated-not-relevant"] | None = None  # the reader's own word on it
+    # The reader's own word on it: in their library, rated (>= 2 / 1 / 0), or from a lab they follow.
+    reader: Literal["follows", "rated-relevant", "rated-not-relevant", "rated-tangential", "follows-lab"] | None = None
     grade: int | None = Field(None, ge=0, le=3)  # an LLM's 0-3 grade against the profile, when one graded it
     graded_by: str | None = None  # "llm:<model>"
 
@@ -200,13 +208,42 @@ class Item(Strict):
     categories: list[str] = Field(default_factory=list)
     classification: list[CategoryMatch] = Field(default_factory=list)
     relevance: Relevance = Field(default_factory=lambda: Relevance(score=0.0))
-    # The reader's own judgement, set by hand in a pull request: a rated item joins the reader's
-    # library (relevant) or its negatives (not-relevant), and later runs rank by it.
-    rating: Literal["relevant", "not-relevant"] | None = None
+    # The reader's own judgement, set by hand in a pull request (or `briefing rate`): a grade 0-3
+    # or relevant / not-relevant. Later runs train the taste model on it (generator/ratings.py).
+    rating: RatingValue | None = None
+    rating_why: str | None = None  # the reader's one-line reason for the rating
     commentary: Commentary = Field(default_factory=Commentary)
 
     def first_seen(self) -> dt.date:
         return min(s.date for s in self.seen)
+
+
+# --------------------------------------------------------------------------- ratings
+
+GRADE_OF_WORD = {"relevant": 2, "not-relevant": 0}
+
+
+def grade_of(rating: int | str) -> int:
+    """The 0-3 grade a rating stands for (relevant = 2, not-relevant = 0)."""
+    return GRADE_OF_WORD[rating] if isinstance(rating, str) else rating
+
+
+class Rating(Strict):
+    """One rating in the reader's ledger (data/ratings/<yyyy-mm>.yaml): the text as rated."""
+
+    id: str  # "arxiv:2503.16586", "github:owner/repo", "hf:org/model", "hfd:org/dataset"
+    kind: Kind = "paper"
+    title: str
+    abstract: str = ""  # the abstract, or a repo's / model's description
+    arxiv_categories: list[str] = Field(default_factory=list)  # primary first
+    grade: RatingValue
+    why: str | None = None  # the reader's one-line reason
+    filed: list[str] = Field(default_factory=list)  # taxonomy slugs the reader filed it under
+    date: dt.date  # when it was rated
+
+
+class RatingsFile(Strict):
+    ratings: list[Rating] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- library

@@ -158,7 +158,7 @@ def run(
     fetched = collect(http, settings, day, progress)
     candidates: list[Candidate] = [c for f in fetched for c in f.candidates]
     all_groups = merge.group_by_id(candidates, archive.aliases())
-    ranker = rank.Ranker(settings.profile, library.exemplars(settings, archive))
+    ranker = library.reader_ranker(settings, archive)
     groups = shortlist(all_groups, settings, ranker)
     progress(f"verify: {len(groups)} shortlisted of {len(all_groups)} identities from {len(candidates)} candidates")
     outcome = verify.verify(groups, lookups(http, settings, shown), now)
@@ -180,9 +180,9 @@ def run(
             prior[item.id] = existing.relevance
         if olds or (existing and existing.id != item_id):
             item = merge.with_aliases(item, item_id, olds)
-        classify.apply(item, settings.taxonomy)
         items[item.id] = item
         day_signals[item.id] = merge.signals(source_group)
+    classify.apply_all(list(items.values()), settings.taxonomy, ranker.models.filing)
     for item_id, relevance in rank.relevances(ranker, list(items.values())).items():
         items[item_id].relevance = relevance
     use_llm = with_llm and llm_configured(settings)

@@ -52,6 +52,7 @@ class UnwantedTopic(SettingsSection):
     name: str = Field(description="Display name in the configured language.")
     name_en: str = Field("", description="English display name (used when language is en).")
     phrases: list[str] = Field(default_factory=list, description="Phrases that show an item is about this topic.")
+    kinds: list[Literal["paper", "repo", "model", "dataset"]] = Field(default_factory=list, description="If set, only items of these kinds.")
 
 
 class Profile(SettingsSection):
@@ -64,6 +65,12 @@ class Profile(SettingsSection):
     interests: list[Interest] = Field(default_factory=list, description="The research interests ranking scores against.")
     library: list[LibraryEntry] = Field(default_factory=list, description="Papers, repos and models the reader follows.")
     unwanted: list[UnwantedTopic] = Field(default_factory=list, description="Topics the reader does not want.")
+    labs: list[str] = Field(default_factory=list, description=(
+        "Organisations (GitHub or Hugging Face owners) whose open releases the reader follows: their repos, "
+        "models and datasets are worth a place in the follow list unless about a topic the reader skips."))
+    context: list[str] = Field(default_factory=list, description=(
+        "Phrases that show a text is in the reader's field (e.g. language model, LLM); where none occurs, "
+        "evidence of an interest counts for little (\"agent\" in a paper on robot swarms). Empty: no such rule."))
 
 
 class Category(SettingsSection):
@@ -149,6 +156,9 @@ class EditionLimits(SettingsSection):
     follow: int = Field(8, ge=0, description="Repos and models to follow.")
     read_closely: int = Field(3, ge=0, description="The ones to read closely.")
     min_score: float = Field(0.0, ge=0, le=1, description="Papers scoring below are kept out of the edition (the follow list is ranked, not cut).")
+    require_evidence: bool = Field(True, description=(
+        "List only items that show evidence of the reader's interests (phrases in the reader's field, taste, "
+        "library, ratings, a followed lab); false lists whatever the sources bring."))
 
 
 class Llm(SettingsSection):

@@ -22,7 +22,7 @@ import yaml_rs
 
 from .errors import DataError
 from .ids import item_path
-from .models import Edition, Item, Library
+from .models import Edition, Item, Library, RatingsFile
 
 # libyaml's safe loader: for the rare re-parse that explains a syntax error (parse_yaml).
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -206,6 +206,27 @@ class Archive:
 
     def save_library(self, library: Library) -> bool:
         return atomic_write(self.library_file, dump_yaml(library.model_dump(mode="python")))
+
+    # ---- the reader's ratings ledger (generator/ratings.py)
+    @property
+    def ratings_dir(self) -> Path:
+        return self.root / "ratings"
+
+    def ratings_file(self, month: str) -> Path:
+        return self.ratings_dir / f"{month}.yaml"  # month: "2025-03"
+
+    def ratings_files(self) -> list[Path]:
+        return files_below(self.ratings_dir, ".yaml")
+
+    def load_ratings(self, path: Path) -> RatingsFile:
+        return RatingsFile.model_validate(read_yaml(path) or {})
+
+    def save_ratings(self, path: Path, ratings: RatingsFile) -> bool:
+        if not ratings.ratings:  # the last rating of a month moved away
+            existed = path.exists()
+            path.unlink(missing_ok=True)
+            return existed
+        return atomic_write(path, dump_yaml(ratings.model_dump(mode="python")))
 
     # ---- editions
     def load_edition(self, day: dt.date) -> Edition | None:

@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .ids import KIND_OF_PREFIX, item_path
-from .models import Edition, Item, Library
+from .models import Edition, Item, Library, RatingsFile
 from .buildcache import relative
 from .store import TMP_PREFIX, SafeLoader, YamlSyntaxError, files_below, parse_yaml
 
@@ -110,8 +110,8 @@ def _load(path: Path, shown: str, model: type[BaseModel]) -> tuple[BaseModel | N
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
             problem = "unknown field (remove it or fix its spelling)" if error["type"] == "extra_forbidden" else error["msg"]
-            if loc == ("rating",):
-                problem = f"{error['msg']}: write rating: relevant or rating: not-relevant, or remove the line"
+            if loc == ("rating",) or (len(loc) == 3 and loc[0] == "ratings" and loc[2] == "grade"):
+                problem = f"{error['msg']}: write a grade 0-3 (3 must read, 2 relevant, 1 tangential, 0 not for me), relevant or not-relevant"
             faults.append(Fault(shown, source.line(loc), _field(loc), problem))
         return None, faults, source, data
 
@@ -175,6 +175,7 @@ def validate(
     library_file = data_dir / "library.yaml"
     if library_file.exists():
         faults += _load(library_file, prefix + "library.yaml", Library)[1]
+    faults += _check_ledger(data_dir, prefix)
     for leftover in sorted(data_dir.rglob(TMP_PREFIX + "*")) if data_dir.exists() else []:
         faults.append(Fault(prefix + leftover.relative_to(data_dir).as_posix(), 1, "(file)", "temp file left by an interrupted run; the next run removes it"))
     return faults
@@ -279,6 +280,33 @@ def _check_item(item: Item, path: Path, items_dir: Path, shown: str, source: _So
         if alias == item.id or alias.split(":", 1)[0] != item.id.split(":", 1)[0]:
             faults.append(Fault(shown, source.line(("aliases", index)), f"aliases[{index}]",
                                 f"{alias} cannot be a former id of {item.id} (same prefix, another name); fix or remove it"))
+    return faults
+
+
+def _check_ledger(data_dir: Path, prefix: str) -> list[Fault]:
+    """The ratings ledger (data/ratings/<yyyy-mm>.yaml): schema, ids, each rating in the file of
+    its month, one rating per id. (An item listed after it was rated here keeps the ledger's
+    rating; a rating written in the item's own file wins, see ratings.rated.)"""
+    faults: list[Fault] = []
+    seen: dict[str, str] = {}
+    for path in _files(data_dir / "ratings"):
+        shown = prefix + relative(path, data_dir)
+        ledger, found, source, _ = _load(path, shown, RatingsFile)
+        faults += found
+        for n, rating in enumerate(ledger.ratings if isinstance(ledger, RatingsFile) else []):
+            def fault(key: str, problem: str) -> Fault:
+                return Fault(shown, source.line(("ratings", n, key)), f"ratings[{n}].{key}", problem)
+
+            kind = KIND_OF_PREFIX.get(rating.id.split(":", 1)[0])
+            if kind is None:
+                faults.append(fault("id", f"{rating.id} is not an item id: arxiv:<id>, github:owner/repo, hf:org/model or hfd:org/dataset"))
+            elif kind != rating.kind:
+                faults.append(fault("kind", f"kind {rating.kind} does not fit id {rating.id} (write kind: {kind})"))
+            if path.stem != f"{rating.date:%Y-%m}":
+                faults.append(fault("date", f"rated {rating.date}: this rating belongs in ratings/{rating.date:%Y-%m}.yaml"))
+            if rating.id in seen:
+                faults.append(fault("id", f"{rating.id} is rated twice (also in {seen[rating.id]}); keep one"))
+            seen.setdefault(rating.id, shown)
     return faults
 
 

@@ -37,25 +37,27 @@ def settings_factory(tmp_path):
     return make
 
 
-def build_replayed_site(folder: Path, language: str = "zh", search: bool = True):
+def build_replayed_site(folder: Path, language: str = "zh", search: bool = True, replay_env: dict[str, str] | None = None):
     """The site of the replayed day built into ``folder``/site with the repository's settings;
     returns (site dir, settings). In zh it is the committed data/ (a test keeps it equal to
-    the replay's output), copied first: a build never touches data/. In another language the
-    day is replayed with that language."""
+    the replay's output), copied first: a build never touches data/. In another language, or
+    with ``replay_env`` (settings overridden by BRIEFING_* variables), the day is replayed, with
+    the shipped reader's ratings."""
     import shutil
 
     from generator import settings as settings_mod
     from generator.render.build import build_site
 
     data = folder / "data"
-    if language == "zh":
+    if language == "zh" and not replay_env:
         shutil.copytree(ROOT / "data", data)
     else:  # the commentary is written in the configured language: replay the day in it
         import subprocess
         import sys
 
+        shutil.copytree(ROOT / "data" / "ratings", data / "ratings")
         env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFING_")}
-        env.update(BRIEFING_DATA_DIR=str(data), BRIEFING_LANGUAGE=language)
+        env.update(BRIEFING_DATA_DIR=str(data), BRIEFING_LANGUAGE=language, **(replay_env or {}))
         result = subprocess.run([sys.executable, "-m", "generator.cli", "run", "--replay", str(REPLAY_DAY), "--quiet"],
                                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert result.returncode in (0, 3), result.stderr  # 3: degraded, as recorded
@@ -68,3 +70,14 @@ def build_replayed_site(folder: Path, language: str = "zh", search: bool = True)
 def replayed_site(tmp_path_factory):
     """The replayed day's site in the configured language (zh), with its search index."""
     return build_replayed_site(tmp_path_factory.mktemp("replayed-site"))
+
+
+# The recorded day with no bar: every shortlisted item listed, whatever its evidence (33 items).
+NO_BAR = {"BRIEFING_EDITION__MIN_SCORE": "0", "BRIEFING_EDITION__REQUIRE_EVIDENCE": "false"}
+
+
+@pytest.fixture(scope="session")
+def full_day_site(tmp_path_factory):
+    """The replayed day listing all it can (the shipped edition lists only what clears the bar):
+    a day as long as a busy one, for what needs many items (page height, search, TeX)."""
+    return build_replayed_site(tmp_path_factory.mktemp("full-day-site"), replay_env=NO_BAR)

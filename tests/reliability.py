@@ -34,6 +34,7 @@ import io
 import json
 import os
 import re
+import shutil
 import socket
 import time
 from dataclasses import dataclass, field
@@ -428,6 +429,7 @@ def prior_archive(tmp_path_factory) -> Path:
     if _PRIOR:
         return _PRIOR[0]
     data_dir = tmp_path_factory.mktemp("prior") / "data"
+    shutil.copytree(ROOT / "data" / "ratings", data_dir / "ratings")  # the shipped reader's taste, as in the README's run
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(ROOT)
         mp.setenv("BRIEFING_DATA_DIR", str(data_dir))

@@ -106,7 +106,7 @@ def load_items(settings: Settings) -> list[Item]:
                 checked=dt.datetime(2026, 4, 30, 6, 0, tzinfo=dt.timezone.utc), matched=["id", "title", "date"],
             ),
         )
-        classify.apply(item, settings.taxonomy)
+        classify.apply_all([item], settings.taxonomy)
         items.append(item)
     ranker = rank.Ranker(settings.profile, [])
     for item in items:

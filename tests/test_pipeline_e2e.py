@@ -130,7 +130,7 @@ def test_same_paper_from_rss_and_hf_is_one_item_with_both_sightings(tmp_path, se
             "huggingface": {"base_url": server.url, "trending_models_limit": 0, "mirror_feed_url": ""},
             "github_api": {"enabled": False, "base_url": server.url},
             "github_web": {"enabled": False, "base_url": server.url},
-        }, edition={"min_score": 0.0})  # about merging, not selection: list whatever arrives
+        }, edition={"min_score": 0.0, "require_evidence": False})  # about merging, not selection: list whatever arrives
         with httpx.Client() as client:
             http = Http(client, pipeline.host_policies(settings), backoff_base=0)
             pipeline.run(day, settings, http, now=dt.datetime(2024, 11, 28, 23, 0, tzinfo=dt.timezone.utc))

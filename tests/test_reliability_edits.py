@@ -26,7 +26,7 @@ from reliability import (
     snapshot,
 )
 
-ITEM = "items/paper/2604/2604.26881.yaml"  # a paper of the recorded day (also in the 2026-04-30 listing)
+ITEM = "items/paper/2604/2604.26904.yaml"  # a paper of the recorded day (also in the 2026-04-30 listing)
 EDITION = f"briefings/{PRIOR_DAY:%Y}/{PRIOR_DAY}.yaml"
 
 
@@ -49,15 +49,15 @@ def wrong_type(data: Path):
 
 
 def broken_yaml(data: Path):
-    line = edit(data / ITEM, "title: 'FaaSMoE", "title: ['FaaSMoE")
+    line = edit(data / ITEM, "title: 'ClawGym", "title: ['ClawGym")
     return [(f"data/{ITEM}", None, "(syntax)", "not valid YAML")]  # the parser names where it noticed
 
 
 def duplicate_id(data: Path):
-    copy = data / "items/paper/2604/copy-of-2604.26881.yaml"
+    copy = data / "items/paper/2604/copy-of-2604.26904.yaml"
     shutil.copy(data / ITEM, copy)
-    shown = "data/items/paper/2604/copy-of-2604.26881.yaml"
-    return [(shown, 1, "id", f"duplicate id arxiv:2604.26881, also in data/{ITEM}"), (shown, 1, "id", "belongs in")]
+    shown = "data/items/paper/2604/copy-of-2604.26904.yaml"
+    return [(shown, 1, "id", f"duplicate id arxiv:2604.26904, also in data/{ITEM}"), (shown, 1, "id", "belongs in")]
 
 
 def missing_item(data: Path):
@@ -68,7 +68,7 @@ def missing_item(data: Path):
 
 def not_utf8(data: Path):
     path = data / ITEM
-    path.write_bytes(path.read_bytes().replace(b"title: 'FaaSMoE", "title: 'Café FaaSMoE".encode("latin-1")))  # é as one Latin-1 byte
+    path.write_bytes(path.read_bytes().replace(b"title: 'ClawGym", "title: 'Café ClawGym".encode("latin-1")))  # é as one Latin-1 byte
     return [(f"data/{ITEM}", 1, "(file)", "not UTF-8")]
 
 

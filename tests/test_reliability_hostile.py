@@ -166,7 +166,8 @@ def hostile_run(services, tmp_path_factory):
     frame.routes["github_api"][0] = Route("/search/repositories", body=derived_search(), headers=JSON_CT)
     frame.routes["arxiv_api"][1] = Route("/api/query", query={"search_query": "*"}, body=derived_listing(), headers=ATOM_CT)
     frame.routes["arxiv_rss"] = [Route("/rss/cs.LG", body=derived_error_rss(), headers=RSS_CT)]
-    frame.settings["edition"] = {"highlights": 5, "papers": 200, "follow": 200, "read_closely": 3, "min_score": 0.0}
+    frame.settings["edition"] = {"highlights": 5, "papers": 200, "follow": 200, "read_closely": 3, "min_score": 0.0,
+                                 "require_evidence": False}  # every hostile item listed, whatever it says
     with pytest.MonkeyPatch.context() as mp:
         outcome = run_day(frame, services, folder, data_dir, mp)
     assert outcome.code == 3, outcome.stderr  # the HF papers' id_list look-up is not recorded: partial

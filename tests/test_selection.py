@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from conftest import ROOT, payload
-from generator import classify, edition as edition_mod, evidence, library, rank, settings as settings_mod
+from generator import classify, edition as edition_mod, evidence, library, rank, ratings, settings as settings_mod
 from generator.http import Http, HostPolicy
 from generator.models import EditionEntry, Item, Relevance, Sighting, Verification
 from generator.render.cards import Cards
@@ -127,9 +127,8 @@ def test_the_explanation_names_phrases_and_the_nearest_library_item(papers, sett
     settings = settings_factory()
     claw = paper(papers, "ClawGym")
     followed = rank.Exemplar(id="arxiv:2604.26904", title="ClawGym", text=f"{claw.title}. {claw.summary}")
-    # a new item whose text is close to the followed paper (here: its first half, under another id)
-    half = claw.summary[: len(claw.summary) // 2]
-    relevance = ranker_for(settings, [followed]).rank([rank.Document("arxiv:new", claw.title, half)])["arxiv:new"]
+    # a new item whose text is the followed paper's, under another id
+    relevance = ranker_for(settings, [followed]).rank([rank.Document("arxiv:new", claw.title, claw.summary)])["arxiv:new"]
     assert relevance.nearest and relevance.nearest[0].title == "ClawGym"
     zh = explanation(relevance, settings.profile, Labels("zh"))
     en = explanation(relevance, settings.profile, Labels("en"))
@@ -143,9 +142,11 @@ def test_the_readers_own_word_outranks_inference(papers, settings_factory):
     document = rank.Document(claw.id, claw.title, claw.summary)
     text = f"{claw.title}. {claw.summary}"
     follows = ranker_for(settings, [rank.Exemplar(claw.id, "ClawGym", text)]).rank([document])[claw.id]
-    rejected = ranker_for(settings, [rank.Exemplar(claw.id, "ClawGym", text, positive=False, rated=True)]).rank([document])[claw.id]
+    not_for_me = ratings.Rated(claw.id, "paper", claw.title, claw.summary, (), grade=0, why="not my field")
+    rejected = rank.Ranker(settings.profile, [], [not_for_me]).rank([document])[claw.id]
     assert follows.reader == "follows" and follows.score >= rank.FOLLOWED_FLOOR and follows.nearest == []
     assert rejected.reader == "rated-not-relevant" and rejected.score <= rank.REJECTED_CEILING
+    assert not rank.has_evidence(rejected)
     assert explanation(rejected, settings.profile, Labels("zh")).startswith("你标记为不相关")
 
 
@@ -156,8 +157,6 @@ def test_library_similarity_lifts_what_the_reader_follows(papers, settings_facto
     alone = ranker_for(settings).rank([document])[tide.id].score
     followed = rank.Exemplar(id="arxiv:x", title="TIDE", text=f"{tide.title}. {tide.summary}")
     assert ranker_for(settings, [followed]).rank([document])[tide.id].score > alone
-    against = rank.Exemplar(id="arxiv:x", title="TIDE", text=f"{tide.title}. {tide.summary}", positive=False)
-    assert ranker_for(settings, [against]).rank([document])[tide.id].score < alone
 
 
 def test_a_grade_orders_before_the_lexical_score():
@@ -261,7 +260,7 @@ def test_validate_names_a_bad_rating_with_its_file_line_and_fix(tmp_path):
     assert len(faults) == 1
     fault = faults[0]
     assert fault.field == "rating" and fault.line == text.count("\n") + 1
-    assert "rating: relevant or rating: not-relevant" in fault.text()
+    assert "write a grade 0-3 (3 must read, 2 relevant, 1 tangential, 0 not for me), relevant or not-relevant" in fault.text()
     target.write_text(text + "rating: relevant\n", encoding="utf-8")
     assert validate(data, shown_root=tmp_path) == []
 

@@ -15,16 +15,23 @@ from .i18n import Labels
 
 
 def relevance_parts(relevance: Relevance, profile: Profile, t: Labels, interests: int | None = None, terms: int | None = None) -> list[str]:
-    """The explanation's clauses: an LLM's grade, the reader's word, each matched interest with its phrases
-    (the first ``interests``, ``terms`` phrases each, when given), the followed items it is
-    close to, the unwanted topics that ranked it down."""
+    """The explanation's clauses: an LLM's grade, the reader's word, the rated paper it is closest
+    to (with the reader's grade and reason), each matched interest with its phrases (the first
+    ``interests``, ``terms`` phrases each, when given), the followed items it is close to, the
+    words the taste model weighed most, the unwanted topics that ranked it down."""
     names = profile.names(t.language)
+    rated = [n for n in relevance.nearest if n.grade is not None]
+    followed = [n for n in relevance.nearest if n.grade is None]
     parts = [t(f"rel_grade_{relevance.grade}")] if relevance.grade is not None else []
     parts += [t("rel_reader_" + relevance.reader)] if relevance.reader else []
+    parts += [t("rel_rated_close_why" if n.why else "rel_rated_close", title=n.title, grade=t(f"grade_{n.grade}"), why=n.why or "")
+              for n in rated]
     matched = relevance.matched if interests is None else sorted(relevance.matched, key=lambda m: -len(m.terms))[:interests]
     parts += [t("rel_matched", interest=names.get(m.interest, m.interest), terms=", ".join(m.terms[:terms])) for m in matched]
-    if relevance.nearest:
-        parts.append(t("rel_close", titles=t("list_sep").join(n.title for n in relevance.nearest)))
+    if followed:
+        parts.append(t("rel_close", titles=t("list_sep").join(n.title for n in followed)))
+    if relevance.terms:
+        parts.append(t("rel_taste", terms=", ".join(relevance.terms[:terms])))
     if relevance.unwanted:
         parts.append(t("rel_unwanted", topics=t("list_sep").join(names.get(u.interest, u.interest) for u in relevance.unwanted)))
     return parts

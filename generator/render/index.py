@@ -30,7 +30,7 @@ class ItemSummary:
     contribution: str  # the core contribution on one line, "" when there is none
     extract: bool = False  # the contribution is an extract of the source (not commentary)
     interests: tuple[str, ...] = ()  # the profile interests it matched (slugs), strongest first
-    rating: str | None = None  # the reader's own word on it: "relevant" or "not-relevant"
+    rating: str | int | None = None  # the reader's own word on it: a grade 0-3, "relevant" or "not-relevant"
 
     @classmethod
     def of(cls, item: Item) -> "ItemSummary":

@@ -221,9 +221,7 @@ def _mirror_candidate(item: dict, mirror: str) -> Candidate | None:
     bare = _arxiv_in_url(item.get("link", "")) or _arxiv_in_url(item.get("id", ""))
     if bare is None:
         return None
-    description = item.get("summary", "")
-    fields = {m["label"].strip().lower(): m["value"] for m in MIRROR_FIELD.finditer(description)}
-    summary = fields.get("summary", description if not fields else "")
+    fields = mirror_fields(item.get("summary", ""))
     upvotes = re.match(r"\s*(\d+)", _text(fields.get("upvotes", "")))
     authors = [a for a in (collapse_whitespace(n) for n in _text(fields.get("authors", "")).split(",")) if a]
     return Candidate(
@@ -234,12 +232,25 @@ def _mirror_candidate(item: dict, mirror: str) -> Candidate | None:
         url=arxiv_abs_url(bare),
         published=rfc822_date(item.get("published")),
         authors=authors,
-        summary=_text(summary),
+        summary=_text(fields["summary"]),
         detail="mirror",
         links={"hf": HF_PAPER_URL.format(bare), "abs": arxiv_abs_url(bare)},
         popularity={"upvotes": float(upvotes[1])} if upvotes else {},
         extra={"mirror": mirror},
     )
+
+
+def mirror_fields(description: str) -> dict[str, str]:
+    """The labelled paragraphs of a mirror's description ("Authors:", "Upvotes:", "Summary:"),
+    as HTML fragments by lower-case label; a description without them is all summary."""
+    fields = {m["label"].strip().lower(): m["value"] for m in MIRROR_FIELD.finditer(description)}
+    fields.setdefault("summary", "" if fields else description)
+    return fields
+
+
+def mirror_abstract(description: str) -> str:
+    """The plain-text abstract of a mirror's description (what ``parse_mirror_feed`` stores)."""
+    return _text(mirror_fields(description)["summary"])
 
 
 def _arxiv_in_url(url: str) -> str | None:
