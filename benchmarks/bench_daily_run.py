@@ -118,6 +118,8 @@ def prepare(archive_days: int | None, folder: Path) -> Path:
         shutil.copytree(source, data)
         # The archive ends on the recorded day; the run must publish that day afresh.
         (data / "briefings" / "2026" / "2026-04-30.yaml").unlink(missing_ok=True)
+    # The shipped reader's ratings, as in the README's run: the run fits its taste model on them.
+    shutil.copytree(common.ROOT / "data" / "ratings", data / "ratings", dirs_exist_ok=True)
     return data
 
 
