@@ -8,6 +8,7 @@ BibTeX exports under tests/fixtures/bibtex (provenance in its SOURCES.md).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 
@@ -48,6 +49,13 @@ def papers_file(tmp_path):
     path = tmp_path / "papers.json"
     path.write_text(json.dumps({"papers": papers}), encoding="utf-8")
     return path, papers
+
+
+@contextlib.contextmanager
+def arxiv_answering(recorded: str):
+    """A loopback arXiv API answering every query with one recorded answer: (server, the env that points at it)."""
+    with FixtureServer([Route("/api/query", body=payload(f"arxiv_api/{recorded}"))]) as server:
+        yield server, {"BRIEFING_SOURCES__ARXIV_API__BASE_URL": server.url, "BRIEFING_SOURCES__ARXIV_API__MIN_INTERVAL": "0"}
 
 
 def rank_json(path, data_dir) -> list[dict]:
@@ -109,9 +117,7 @@ def test_zotero_abstracts_come_along():
 def test_a_list_of_ids_is_looked_up_in_one_batch(tmp_path):
     listing = tmp_path / "ids.txt"
     listing.write_text("# my reading list\nhttps://arxiv.org/abs/2104.12255v1\n", encoding="utf-8")
-    routes = [Route("/api/query", body=payload("arxiv_api/id_list_2104.12255v1.atom.xml"))]
-    with FixtureServer(routes) as server:
-        env = {"BRIEFING_SOURCES__ARXIV_API__BASE_URL": server.url, "BRIEFING_SOURCES__ARXIV_API__MIN_INTERVAL": "0"}
+    with arxiv_answering("id_list_2104.12255v1.atom.xml") as (server, env):
         result = briefing_cli("ratings", "import", str(listing), "--grade", "3", data_dir=tmp_path / "data", env=env)
         assert result.returncode == 0, result.stderr
         assert [q for _, q in server.requests] == ["id_list=2104.12255&start=0&max_results=1"]
@@ -122,9 +128,7 @@ def test_a_list_of_ids_is_looked_up_in_one_batch(tmp_path):
 def test_an_id_the_authority_does_not_know_is_named(tmp_path):
     listing = tmp_path / "ids.txt"
     listing.write_text("0808.05394\n1707.08567\n", encoding="utf-8")
-    routes = [Route("/api/query", body=payload("arxiv_api/id_list_two_ids_one_missing.atom.xml"))]
-    with FixtureServer(routes) as server:
-        env = {"BRIEFING_SOURCES__ARXIV_API__BASE_URL": server.url, "BRIEFING_SOURCES__ARXIV_API__MIN_INTERVAL": "0"}
+    with arxiv_answering("id_list_two_ids_one_missing.atom.xml") as (_, env):
         result = briefing_cli("ratings", "import", str(listing), data_dir=tmp_path / "data", env=env)
     assert result.returncode == 2 and "arxiv:0808.05394: unknown to the authority" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "data").exists()
@@ -285,9 +289,7 @@ def test_the_shipped_ledger_holds_no_paper_of_the_replayed_day():
 
 
 def test_rate_looks_the_text_up_in_one_request(tmp_path):
-    routes = [Route("/api/query", body=payload("arxiv_api/id_list_2104.12255v1.atom.xml"))]
-    with FixtureServer(routes) as server:
-        env = {"BRIEFING_SOURCES__ARXIV_API__BASE_URL": server.url, "BRIEFING_SOURCES__ARXIV_API__MIN_INTERVAL": "0"}
+    with arxiv_answering("id_list_2104.12255v1.atom.xml") as (server, env):
         result = briefing_cli("rate", "arXiv:2104.12255v1", "2", "--why", "a method I use", "--date", "2026-12-06",
                               data_dir=tmp_path / "data", env=env)
         assert result.returncode == 0, result.stderr
