@@ -151,9 +151,9 @@ def cmd_rate(args: argparse.Namespace) -> int:
         title, abstract, categories = found.title, found.summary, found.categories if kind == "paper" else []
     entry = Rating(id=item_id, kind=kind, title=title, abstract=abstract, arxiv_categories=categories, grade=grade,
                    why=args.why, date=args.date or _today())
-    change = ratings.rate(archive, entry)
+    change = ratings.rate(archive, [entry])
     where = ", ".join(str(p) for p in change.written) or "nothing changed"
-    before = "" if change.before is None else f" (was {change.before})"
+    before = f" (was {change.before[item_id]})" if item_id in change.before else ""
     print(f"{item_id}: rated {grade}{before}; {where}")
     return 0
 
@@ -189,7 +189,7 @@ def cmd_ratings_import(args: argparse.Namespace) -> int:
     today = args.date or _today()
     form = ratings.detect_format(path, text)
     if form == "labelled-day":
-        written = ratings.add_all(archive, ratings.labelled_day(path, today))
+        written = ratings.rate(archive, ratings.labelled_day(path, today)).written
         print(f"{path}: imported as ratings; {len(written)} ledger file(s) changed under {archive.ratings_dir}")
         return 0
     if form == "bibtex":
@@ -201,7 +201,7 @@ def cmd_ratings_import(args: argparse.Namespace) -> int:
             grade = ratings.parse_grade(args.grade)
             entries = [Rating(id=i, title=found[i].title, abstract=found[i].summary, arxiv_categories=found[i].categories,
                               grade=grade, date=today) for i in ids]
-            written = ratings.add_all(archive, entries)
+            written = ratings.rate(archive, entries).written
             print(f"{path}: {len(entries)} papers rated {grade}; {len(written)} ledger file(s) changed under {archive.ratings_dir}")
             return 0
         papers = [ratings.LibraryPaper(i, found[i].title, found[i].summary) for i in ids]

@@ -105,10 +105,9 @@ class Ranker:
         self.profile = profile
         self.positives = list(exemplars)
         self.models = models or ReaderModels()
-        self.own: dict[str, tuple[str, Rated | None]] = {e.id: ("follows", None) for e in exemplars}
+        # The reader's own word on an item: in the library, or a rating (which wins).
+        self.own: dict[str, str] = {e.id: "follows" for e in exemplars} | {r.id: _reader_word(r.grade) for r in ratings}
         self.labs = {lab.lower() for lab in profile.labs}
-        for rated in ratings:
-            self.own[rated.id] = (_reader_word(rated.grade), rated)
         interests = [_interest_text(i) for i in profile.interests]
         # Fitted on the reader's texts only, never on the day's: an item's score must not move
         # because of what else was announced that day (its YAML would change every day it is seen).
@@ -174,7 +173,7 @@ class Ranker:
         topics = [t for t in self.profile.unwanted if not t.kinds or kind_of(doc.id) in t.kinds]
         unwanted = [InterestMatch(interest=t.slug, terms=[h.phrase for h in found])
                     for t in topics if (found := evidence.hits(fields, t.phrases))]
-        reader, rated = self.own.get(doc.id, (None, None))
+        reader = self.own.get(doc.id)
         if reader is None and kind_of(doc.id) != "paper" and owner_of(doc.id) in self.labs:
             reader = "follows-lab"  # a release of a lab the reader follows: listed unless about a topic they skip
             score = max(score, LAB_FLOOR)

@@ -79,37 +79,41 @@ def ledger(archive: Archive) -> dict[Path, RatingsFile]:
 @dataclass
 class RatingChange:
     written: list[Path] = field(default_factory=list)
-    where: str = ""  # "item" or "ledger"
-    before: int | str | None = None  # the rating it had
+    before: dict[str, int | str] = field(default_factory=dict)  # id -> the rating it had, for those rated before
 
 
-def rate(archive: Archive, entry: Rating) -> RatingChange:
-    """Add or change one rating: on the item if it is stored, else in the ledger (moved to the
-    file of the month it is given in). Writes are atomic; an unchanged rating writes nothing."""
-    item = archive.load_item(entry.id) if _is_item_id(entry.id) else None
-    if item is not None:
-        change = RatingChange(where="item", before=item.rating)
-        item.rating, item.rating_why = entry.grade, entry.why
-        if archive.save_item(item):
-            change.written.append(archive.item_file(item.id))
-        return change
-    change = RatingChange(where="ledger")
+def rate(archive: Archive, entries: list[Rating]) -> RatingChange:
+    """Add or change ratings: on the item where one is stored, else in the ledger, in the file of
+    the month each is given in (a changed rating moves there). The ledger is read once and each
+    changed file written once, atomically; a rating given again unchanged writes nothing."""
+    change = RatingChange()
     files = ledger(archive)
-    for path, ratings in files.items():
-        old = next((r for r in ratings.ratings if r.id == entry.id), None)
-        if old is not None:
-            change.before = old.grade
+    where = {r.id: (path, r) for path, month in files.items() for r in month.ratings}
+    touched: set[Path] = set()
+    for entry in entries:
+        item = archive.load_item(entry.id) if _is_item_id(entry.id) else None
+        if item is not None:
+            if item.rating is not None:
+                change.before[entry.id] = item.rating
+            item.rating, item.rating_why = entry.grade, entry.why
+            if archive.save_item(item):
+                change.written.append(archive.item_file(item.id))
+            continue
+        if entry.id in where:
+            path, old = where[entry.id]
+            change.before[entry.id] = old.grade
             if (old.grade, old.why) == (entry.grade, entry.why):
-                return change  # the same rating again: its date stays, nothing is written
-            ratings.ratings.remove(old)
-            if archive.save_ratings(path, ratings):
-                change.written.append(path)
-    target = archive.ratings_file(f"{entry.date:%Y-%m}")
-    month = files.get(target) if target not in change.written else None
-    month = month or (archive.load_ratings(target) if target.exists() else RatingsFile())
-    month.ratings = sorted([*month.ratings, entry], key=lambda r: (r.date, r.id))
-    if archive.save_ratings(target, month):
-        change.written.append(target)
+                continue  # the same rating again: its date stays
+            files[path].ratings.remove(old)
+            touched.add(path)
+        target = archive.ratings_file(f"{entry.date:%Y-%m}")
+        files.setdefault(target, RatingsFile()).ratings.append(entry)
+        where[entry.id] = (target, entry)
+        touched.add(target)
+    for path in sorted(touched):
+        files[path].ratings.sort(key=lambda r: (r.date, r.id))
+        if archive.save_ratings(path, files[path]):
+            change.written.append(path)
     return change
 
 
@@ -119,14 +123,6 @@ def _is_item_id(item_id: str) -> bool:
         return True
     except ValueError:
         return False
-
-
-def add_all(archive: Archive, entries: list[Rating]) -> list[Path]:
-    """Ratings imported in bulk, each as ``rate`` would write it; the files that changed."""
-    written: dict[Path, None] = {}
-    for entry in entries:
-        written.update(dict.fromkeys(rate(archive, entry).written))
-    return sorted(written)
 
 
 # --------------------------------------------------------------------------- import formats
