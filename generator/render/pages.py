@@ -15,15 +15,20 @@ Pages::
     index.md                          latest briefing and recent ones          (home)
     search.md                         the Pagefind search box                  (search)
     days/<yyyy>/<yyyy-mm-dd>.md       one per edition (the only pages Pagefind indexes)  (day)
+    weeks/index.md                    the ISO weeks, newest first              (week)
+    weeks/<yyyy>-W<ww>.md             a week's best
     archive/index.md                  months, newest first                     (archive)
-    archive/<yyyy-mm>.md              the editions of one month                (month)
+    archive/<yyyy-mm>.md              a month's best and its editions          (month)
     categories/index.md               every taxonomy entry with counts         (category)
     categories/<slug>/index.md        the category's months with counts, latest items
     categories/<slug>/<yyyy-mm>.md    the category's items first listed that month
+    trends/index.md                   26 weeks per interest and category, rising terms  (trends)
+    trends/<interests|categories>/<slug>.md   one series over the whole archive
     about.md, correcting.md           hand-written, docs/i18n/<name>.<language>.md  (about)
 
 Page weight stays flat as the archive grows: every page holds at most a month of something,
-the recent list or one day.
+the recent list, one day or 26 weeks of counts; only a series' trend page grows, by a row
+and a bar a week.
 
 Markup lives in Jinja2 templates (``templates/``, autoescaped, see ``templating``); the
 families prepare plain data for them. Headings and the short navigation lines are Markdown
