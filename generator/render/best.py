@@ -38,10 +38,11 @@ class Listed:
 
 
 def listed_in(editions: list[Edition], summaries) -> list[Listed]:
-    """The span's items (those with a summary), best score first (then by id)."""
+    """The span's items (those with a summary), best score first (then by id); an item's day
+    is the first on which it had its best score."""
     best: dict[str, tuple[float, dt.date]] = {}
     days: dict[str, list[dt.date]] = {}
-    for edition in editions:
+    for edition in sorted(editions, key=lambda e: e.date):
         for section in edition.sections:
             for entry in section.entries:
                 if entry.item not in summaries:

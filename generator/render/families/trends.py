@@ -108,7 +108,7 @@ def trends_index(r: Renderer, weeks: list[str], listed: dict[str, list[str]], se
             "chart": chart(r, f"chart-{s.kind}-{s.slug}", s, points) if points else None,
             "more": Link(rel(INDEX, trend_page(s.kind, s.slug)), r.t("trend_more")),
         })
-    return {"weeks": len(weeks), "rising": rising_terms(r, weeks, listed), **groups}
+    return {"weeks": len(weeks), "rising": rising_terms(r, weeks, listed), "weeks_link": rel(INDEX, "weeks/index.md"), **groups}
 
 
 def series_page(r: Renderer, s: Series, points: list[tuple[str, int]]) -> dict:
