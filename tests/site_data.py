@@ -421,7 +421,7 @@ def story_archive(days: int = 60, end: dt.date = dt.date(2026, 4, 30)) -> tuple[
     """``days`` days of benchmarks/make_archive.py's synthetic archive (real classifier, ranker
     and edition code over briefing.yaml's profile and taxonomy: scores, interests and
     categories as a run would give them), in memory, with the reader's rating on every
-    seventh listed item (alternately relevant and not), as a reader adds them by hand.
+    seventh listed item (grades and words in turn), as a reader adds them by hand.
     Settings to render it with: :func:`story_settings`. Shared: do not mutate."""
     import sys
 
@@ -432,7 +432,7 @@ def story_archive(days: int = 60, end: dt.date = dt.date(2026, 4, 30)) -> tuple[
     editions = tuple(generator.day(day) for day in generator.days)
     listed = list(dict.fromkeys(i for edition in editions for i in edition.item_ids()))
     for n, item_id in enumerate(listed[::7]):
-        generator.items[item_id].rating = "relevant" if n % 2 == 0 else "not-relevant"
+        generator.items[item_id].rating = (3, 0, "relevant", 1, "not-relevant")[n % 5]
     return generator.items, editions
 
 

@@ -67,7 +67,8 @@ def test_week_page_groups_by_interest_and_shows_what_stayed_and_what_was_rated(s
         assert (f"{{#interest-{interest.slug}}}" in page) == bool(matching), interest.slug
     stayed = {i for i in listed if items[i].kind != "paper" and sum(i in e.item_ids() for e in in_week) > 1}
     assert stayed and all(f"#{anchor(i)}" in section(page, "stayed") for i in stayed)
-    rated = {i for i in listed if items[i].rating}
+    rated = {i for i in listed if items[i].rating is not None}
+    assert any(items[i].rating == 0 for i in rated)  # a grade of 0 is a rating too
     assert rated and {m for m in re.findall(r'#([^"]+)"', section(page, "rated"))} == {anchor(i) for i in rated}
 
 

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Callable, Iterator
 
 from ..ids import anchor
-from ..models import Edition
+from ..models import Edition, grade_of
 from .cards import Link
 from .family import Page, Renderer, around
 from .index import SiteIndex
@@ -115,13 +115,13 @@ def best_of(r: Renderer, page: str, editions: list[Edition]) -> dict:
             interests.append({"slug": interest.slug, "name": names[interest.slug], "rows": [row(r, page, x) for x in rows],
                               "trend": rel(page, trend_page("interests", interest.slug))})
     stayed = sorted((x for x in follow if len(x.days) > 1), key=lambda x: (-len(x.days), x.item))
-    rated = [x for x in listed if summaries[x.item].rating]
+    rated = [x for x in listed if summaries[x.item].rating is not None]
     return {
         "papers": [row(r, page, x) for x in papers[:BEST_PAPERS]],
         "follow": [row(r, page, x) for x in follow[:BEST_FOLLOW]],
         "interests": interests,
         "stayed": [{**row(r, page, x), "days": [day_link(page, d) for d in x.days]} for x in stayed],
-        "rated": [{**row(r, page, x), "rating": summaries[x.item].rating} for x in rated],
+        "rated": [{**row(r, page, x), "grade": grade_of(summaries[x.item].rating)} for x in rated],
     }
 
 
