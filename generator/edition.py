@@ -19,7 +19,7 @@ PARTIAL_FACTOR = 0.85
 
 
 def entry(item: Item, signals: dict[str, float], continuity: list[str]) -> EditionEntry:
-    score = rank.day_score(item.relevance, signals)
+    score = rank.day_score(item.relevance, signals, item.kind)
     if item.verification.status == "partial":
         score = round(score * PARTIAL_FACTOR, 4)
     return EditionEntry(item=item.id, score=score, signals=signals, continuity=continuity)

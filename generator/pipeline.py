@@ -233,7 +233,7 @@ def grade(items: dict[str, Item], prior: dict[str, Relevance], day_signals: dict
     settings commentary runs with (its token budget less what grading spent)."""
     llm = settings.llm
     chat = ChatClient(http, settings, budget=Budget(int(llm.token_budget * llm.grade_budget_share)))
-    order = sorted(items, key=lambda i: (-rank.day_score(items[i].relevance, day_signals[i]), i))
+    order = sorted(items, key=lambda i: (-rank.day_score(items[i].relevance, day_signals[i], items[i].kind), i))
     result = grading.grade([items[i] for i in order], prior, settings, chat, day)
     grading.apply(items, result, chat.by)
     progress(f"grading: {len(result.grades)} graded, {len(result.failed)} by the lexical score")

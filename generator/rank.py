@@ -246,21 +246,25 @@ def rank_groups(groups: dict[str, list], ranker: Ranker) -> dict[str, float]:
     from . import merge  # merge imports models only; kept local to keep rank's imports light
 
     relevances = ranker.rank([group_document(i, g) for i, g in groups.items()])
-    return {i: day_score(relevances[i], merge.signals(g)) for i, g in groups.items()}
+    return {i: day_score(relevances[i], merge.signals(g), g[0].kind) for i, g in groups.items()}
 
 
-# The day's popularity decides between equally relevant items; it cannot lift an irrelevant one.
+# The day's popularity decides between equally relevant papers; it cannot lift an irrelevant one.
+# For a repo, model or dataset it counts for more: what is worth following is notable as well as
+# on topic (a 700-star tool that says "agent" is not deer-flow), and their texts are thin.
 POPULARITY_SHARE = 0.15
+FOLLOW_POPULARITY_SHARE = 0.4
 
 
-def day_score(relevance: Relevance, signals: dict[str, float]) -> float:
+def day_score(relevance: Relevance, signals: dict[str, float], kind: str = "paper") -> float:
     """Relevance first, the day's popularity (log-squashed) as a tie-breaker-plus."""
     popularity = 0.0
     for key, scale in (("upvotes", 50), ("stars_today", 500), ("trending_score", 500), ("likes", 2000), ("stars", 20000)):
         value = signals.get(key)
         if value:
             popularity = max(popularity, min(1.0, math.log1p(value) / math.log1p(scale)))
-    return round((1 - POPULARITY_SHARE) * relevance_value(relevance) + POPULARITY_SHARE * popularity, 4)
+    share = POPULARITY_SHARE if kind == "paper" else FOLLOW_POPULARITY_SHARE
+    return round((1 - share) * relevance_value(relevance) + share * popularity, 4)
 
 
 def item_document(item) -> Document:
