@@ -22,7 +22,7 @@ from hypothesis import given, settings as hyp_settings, strategies as st
 
 from generator.render.escape import MD_SPECIALS, escape_html, escape_md, one_line, safe_url
 from generator.render.index import SiteIndex
-from generator.render.pages import edit_paths, render_feeds, render_site
+from generator.render.pages import render_feeds, render_site, site_pages
 from site_data import HOSTILE_ID, HOSTILE_TITLE, REPO, sample_editions, sample_items, sample_settings, synthetic_archive
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -95,12 +95,12 @@ def test_expected_pages_exist():
 
 
 def test_edit_paths_point_at_edition_yaml():
-    index = SiteIndex.build(sample_items(), sample_editions(), sample_settings())
-    paths = edit_paths(index)
+    items = sample_items()
+    index = SiteIndex.build(items, sample_editions(), sample_settings())
+    paths = {p.path: p.edit for p in site_pages(index, lambda e: items, docs_dir=REPO / "docs") if p.edit}
     assert paths["days/2026/2026-03-31.md"] == "../data/briefings/2026/2026-03-31.yaml"  # relative to docs/
-    assert set(paths) == {f"days/2026/{e.date:%Y-%m-%d}.md" for e in sample_editions()}
-    with_docs = edit_paths(index, REPO / "docs")
-    assert with_docs["about.md"] == "i18n/about.zh.md" and (REPO / "docs" / with_docs["correcting.md"]).is_file()
+    assert paths["about.md"] == "i18n/about.zh.md" and (REPO / "docs" / paths["correcting.md"]).is_file()
+    assert set(paths) == {f"days/2026/{e.date:%Y-%m-%d}.md" for e in sample_editions()} | {"about.md", "correcting.md"}
 
 
 # --------------------------------------------------------------------------- day page content

@@ -8,7 +8,7 @@
 * ``pages.FAMILIES``: the one list of page types, each a module under ``families/`` with
   its template (``family`` says what a family holds);
   ``pages.render_site(items, editions, settings) -> {path: Markdown}`` (``render_pages`` /
-  ``site_pages`` stream them, one day's items at a time), ``pages.edit_paths``, ``pages.nav``;
+  ``site_pages`` stream them, one day's items at a time, with each page's edit path), ``pages.nav``;
 * ``pages.render_feeds(items, editions, settings) -> {path: XML}`` (``site_feeds(index)``): the
   families' feeds, written with feedgen by ``feeds``;
 * ``build.build_site(settings, site_dir, check_links=False)``: mkdocs build --strict + Pagefind

@@ -1,10 +1,13 @@
-"""Feeds, built with feedgen: each page family that has feeds names a function here
-(``PageFamily.feeds``), and ``pages.site_feeds`` / ``pages.render_feeds`` collect them.
+"""Feeds, built with feedgen through ``FeedWriter``: each page family that has feeds names
+a function (``PageFamily.feeds``), and ``pages.site_feeds`` / ``pages.render_feeds`` collect
+them.
 
-* ``feeds/rss.xml`` and ``feeds/atom.xml`` (the day family): one entry per briefing, newest
-  first, carrying the day's picks (title + core contribution each);
-* ``feeds/<slug>.xml`` (the category family): one RSS feed per taxonomy category, one entry
-  per item, newest first.
+* ``feeds/rss.xml`` and ``feeds/atom.xml`` (the day family, here): one entry per briefing,
+  newest first, carrying the day's picks (title + core contribution each);
+* ``feeds/<slug>.xml`` (the category family, here): one RSS feed per taxonomy category, one
+  entry per item, newest first;
+* ``feeds/weeks.xml`` and ``feeds/weeks.atom.xml`` (``families/week.py``): one entry per
+  finished week.
 
 Deterministic: every date comes from the data (the feed's lastBuildDate/updated is the newest
 edition's date), never from the clock, so two builds of the same archive give the same bytes.

@@ -161,11 +161,5 @@ def nav(settings: Settings) -> list[dict[str, str]]:
     return [{t(family.nav.label): family.nav.path} for family in FAMILIES if family.nav is not None]
 
 
-def edit_paths(index: SiteIndex, docs_dir: Path | None = None) -> dict[str, str]:
-    """Page -> the file its edit button opens, relative to docs/ (a day page: its edition's YAML)."""
-    r = Renderer(index, docs_dir=docs_dir)
-    return {page.path: page.edit for family in FAMILIES for page in family.pages(r) if page.edit}
-
-
-__all__ = ["FAMILIES", "PAGES_TABLE", "ItemSummary", "page_cache", "Renderer", "SiteIndex", "SitePage", "edit_paths", "nav",
+__all__ = ["FAMILIES", "PAGES_TABLE", "ItemSummary", "page_cache", "Renderer", "SiteIndex", "SitePage", "nav",
            "render_feeds", "render_pages", "render_site", "site_feeds", "site_pages"]

@@ -22,7 +22,7 @@ from functools import partial
 from ..cards import Link
 from ..charts import BarChart, bar_chart
 from ..family import NavEntry, Page, PageFamily, Renderer
-from ..paths import href, rel, trend_page
+from ..paths import rel, trend_page
 from .week import week_days, week_of
 
 RECENT_WEEKS = 26
