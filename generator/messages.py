@@ -82,6 +82,27 @@ CODES: dict[str, tuple[str, ...]] = {
     # ranking (generator/grading.py)
     "grading": ("graded",),
     "grading-failed": ("graded", "batches", "reason", "items"),
+    # the day's digest: its judgment as facts (generator/commentary/extractive.py)
+    "digest-leading": ("papers", "interest", "n", "others"),
+    "digest-leading-only": ("papers", "interest", "n"),
+    "digest-count": ("interest", "n"),
+    "digest-no-interest": ("papers",),
+    "digest-must-reads": ("items",),
+    "pick": ("item", "why"),
+    "pick-plain": ("item",),
+    "why-graded": ("grade",),
+    "why-follows": (),
+    "why-rated-relevant": (),
+    "why-rated-not-relevant": (),
+    "why-matched": ("interest", "terms"),
+    "why-close": ("titles",),
+    "digest-rising": ("interest", "today", "before", "editions"),
+    "digest-rising-term": ("term", "today", "before", "editions"),
+    "digest-rising-category": ("category", "today", "before", "editions"),
+    "digest-steady": ("editions",),
+    "digest-no-history": (),
+    "digest-lacking": ("interests",),
+    "digest-returning": ("items",),
     # a note an earlier version stored as a sentence: shown as a quotation of the record
     "recorded": ("quote",),
 }

@@ -314,13 +314,16 @@ class Edition(Strict):
     date: dt.date
     language: Literal["zh", "en"] = "zh"
     status: Literal["published", "degraded", "empty"] = "published"
-    judgment: GeneratedText | None = None  # the day's overall judgment
+    judgment: GeneratedText | None = None  # the day's overall judgment, by an LLM or a human
+    digest: list[Message] = Field(default_factory=list)  # the day's judgment as facts, worded by the page
     sections: list[Section] = Field(default_factory=list)
     ideas: list[Idea] = Field(default_factory=list)
     needs_llm: list[str] = Field(default_factory=list)  # sections left out for want of an LLM
     commentary_notes: list[RunNote] = Field(default_factory=list)  # what happened in commentary
     ranking_notes: list[RunNote] = Field(default_factory=list)  # how the day was ranked (LLM grading, fallbacks)
     category_counts: dict[str, int] = Field(default_factory=dict)
+    interest_counts: dict[str, int] = Field(default_factory=dict)  # listed papers per reader interest (later days compare)
+    term_counts: dict[str, int] = Field(default_factory=dict)  # listed papers per matched phrase (later days compare)
     sources: list[SourceReport] = Field(default_factory=list)
     stats: RunStats = Field(default_factory=RunStats)
     replay: str | None = None  # replay manifest used, if any

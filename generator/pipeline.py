@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 
 from . import classify, edition as edition_mod, grading, library, merge, messages, rank, verify
 from .commentary import write_commentary
+from .commentary.extractive import HISTORY_DAYS
 from .commentary.fields import llm_configured
 from .commentary.llm import Budget, ChatClient
 from .http import Http, HostPolicy
@@ -218,7 +219,8 @@ def run(
     refused = edition_mod.why_not_replace(edition, stored)
     if refused and (not force or not listed):  # checked before commentary: no LLM spend on it
         return RunResult(edition=edition, refused=refused, stored=stored)
-    history = [e for e in (archive.load_edition(day - dt.timedelta(days=n)) for n in range(1, 8)) if e]
+    # the previous four weeks: the day's digest says what rose against them
+    history = [e for e in (archive.load_edition(day - dt.timedelta(days=n)) for n in range(1, HISTORY_DAYS + 1)) if e]
     progress(f"commentary: {len(listed)} items" + (f" with {settings.llm.model}" if use_llm else " (extractive)"))
     # A re-run: the stored day-level text (perhaps edited by a human) carries over.
     commentary = write_commentary(list(listed.values()), edition, history, commentary_settings, http if use_llm else None, day,

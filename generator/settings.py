@@ -176,6 +176,7 @@ class Llm(SettingsSection):
 
 class Site(SettingsSection):
     title: str = Field("AI 研究简报", description="Site title.")
+    title_en: str = Field("", description="English site title (used when language is en).")
     url: str = Field("https://ai-briefing.github.io/ai-briefing/", description="Published base URL (feeds need absolute links).")
     repo_url: str = Field("https://github.com/ai-briefing/ai-briefing", description="Repository on GitHub; 'correct this' links open files here.")
     branch: str = Field("main", description="Branch that edit links point at.")
@@ -205,6 +206,11 @@ class Settings(BaseSettings):
 
     def user_agent(self) -> str:
         return self.http.user_agent.format(contact=self.http.contact)
+
+    @property
+    def site_title(self) -> str:
+        """The site's title in the configured language."""
+        return self.site.title_en if self.language == "en" and self.site.title_en else self.site.title
 
 
 def load(path: Path | str | None = None, *, root: Path | None = None) -> Settings:

@@ -398,14 +398,10 @@ def test_without_an_llm_commentary_is_complete_and_extractive(language, caplog):
     assert tide.commentary.contribution.text.startswith("We present TIDE, the first framework")
     assert "outperforms the baseline" in tide.commentary.why_it_matters.text
 
-    judgment = edition.judgment
-    assert judgment.by == "extractive"
-    if language == "zh":
-        assert judgment.text.startswith("今日共 20 条：论文 20。")
-        assert "与前 7 期相比上升的类别" in judgment.text and "持续出现" in judgment.text
-    else:
-        assert judgment.text.startswith("20 items today: 20 papers.")
-        assert "Rising against the previous 7 editions" in judgment.text
+    # no judgment is written without an LLM: the day's facts stand, worded by the page
+    assert edition.judgment is None and edition.interest_counts
+    codes = [fact.code for fact in edition.digest]
+    assert codes[:2] == ["digest-leading", "digest-must-reads"] and "digest-rising-category" in codes, codes
     assert edition.ideas == []
     assert edition.needs_llm == ["ideas"]
     assert any("no LLM configured" in english(n) for n in edition.commentary_notes)
@@ -490,9 +486,9 @@ def test_day_level_failure_falls_back_to_extractive_judgment(fake, http):
     fake.script(DAY_TASK, Reply(content={"judgment": "", "ideas": []}), Reply(content={"judgment": ""}))
     edition = make_edition(items)
     commentate(items, edition, make_history(), settings, http, DAY)
-    assert edition.judgment.by == "extractive" and edition.judgment.text.startswith("今日共 20 条")
+    assert edition.judgment is None and edition.digest[0].code == "digest-leading"
     assert edition.ideas == [] and edition.needs_llm == ["ideas"]
-    assert "day: LLM failed (schema); extractive judgment used, ideas left out" in map(english, edition.commentary_notes)
+    assert "day: LLM failed (schema); the day's facts stand in for the judgment, ideas left out" in map(english, edition.commentary_notes)
     assert all(i.commentary.contribution.by == f"llm:{MODEL}" for i in items)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -9,8 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.commentary.claims import SourceText, check, find_claims, split_sentences
-from generator.commentary.extractive import judgment, trim
+from generator.commentary import extractive
+from generator.commentary.extractive import trim
 from generator.commentary.llm import _parse_json, load_prompt
+from generator.messages import note
+from generator.models import Edition, EditionEntry, InterestMatch, Item, Relevance, Section, Sighting, Verification
+from generator.settings import load
+from conftest import ROOT
 
 ABSTRACT = (
     "We present StraTA, which samples a compact strategy and trains it with hierarchical GRPO. "
@@ -120,23 +126,34 @@ def test_trim_prefers_sentence_then_clause_boundaries():
     assert trim("长" * 300, 100) == "长" * 100 + "…"
 
 
-def test_extractive_judgment_from_numbers():
-    stats = {
-        "items": 4, "kinds": {"paper": 3, "repo": 1}, "sources": {"arxiv-rss": 3, "github-trending": 1},
-        "categories": [{"category": "llm-agents", "name": "LLM 智能体", "count": 3}],
-        "previous_editions": 7,
-        "rising": [{"category": "llm-agents", "name": "LLM 智能体", "today": 3, "previous_avg": 0.9}],
-        "continuity": [{"id": "arxiv:1", "title": "StraTA", "signals": ["hf-daily-papers:3-days"]}],
-    }
-    assert judgment(stats, "zh") == (
-        "今日共 4 条：论文 3、仓库 1。条目最多的类别：LLM 智能体 3。"
-        "与前 7 期相比上升的类别：LLM 智能体 3（此前平均 0.9）。"
-        "持续出现：StraTA（hf-daily-papers:3-days）。来源：arxiv-rss 3、github-trending 1。"
-    )
-    en = judgment(stats, "en")
-    assert en.startswith("4 items today: 3 papers, 1 repositories.")
-    assert "Rising against the previous 7 editions: LLM 智能体 3 (previous average 0.9)." in en
-    assert judgment({**stats, "items": 0}, "en") == "No items today."
+def test_the_digest_names_the_leading_interest_the_must_reads_and_what_rose():
+    """Without an LLM the day's judgment is facts (codes worded by the page): the leading
+    interest and the next ones, the must-reads with what put them there, the interest that
+    rose against the previous four weeks (an edition five weeks back is out of the window),
+    the interests the day lacked."""
+    settings = load(ROOT / "briefing.yaml")
+    day = dt.date(2026, 4, 30)
+    first, second, *rest = [i.slug for i in settings.profile.interests]
+
+    def paper(n: int, interests: list[str]) -> Item:
+        return Item(id=f"arxiv:2604.{n:05d}", kind="paper", title=f"Paper {n}", url="https://arxiv.org/", published=day,
+                    seen=[Sighting(source="arxiv-api", date=day)],
+                    verification=Verification(status="verified", by="arxiv-api", url="https://export.arxiv.org/api/query",
+                                              checked=dt.datetime(2026, 4, 30, tzinfo=dt.timezone.utc)),
+                    relevance=Relevance(score=0.5, matched=[InterestMatch(interest=s, terms=["a phrase"]) for s in interests]))
+
+    items = [paper(1, [first, second]), paper(2, [first]), paper(3, [first]), paper(4, [second])]
+    edition = Edition(date=day, sections=[Section(slug="highlights", entries=[EditionEntry(item=i.id) for i in items[:2]]),
+                                          Section(slug="read-closely", entries=[EditionEntry(item=items[0].id)])])
+    history = [Edition(date=day - dt.timedelta(days=7 * k), interest_counts={second: 1}) for k in (1, 2, 3, 4)]
+    history.append(Edition(date=day - dt.timedelta(days=35), interest_counts={first: 9}))
+    assert extractive.digest(items, edition, history, settings, day) == [
+        note("digest-leading", papers=4, interest=first, n=3, others=[note("digest-count", interest=second, n=2)]),
+        note("digest-must-reads", items=[note("pick", item=items[0].id, why=[note("why-matched", interest=first, terms=["a phrase"])])]),
+        note("digest-rising", interest=first, today=3, before=0.0, editions=4),
+        note("digest-lacking", interests=rest),
+    ]
+    assert extractive.interest_counts(items) == {first: 3, second: 2}
 
 
 def test_prompts_are_versioned_files_and_ask_for_json():

@@ -19,6 +19,7 @@ from generator.commentary import extractive
 from generator.ids import anchor, item_path
 from generator import messages
 from generator.models import Candidate, Commentary, Edition, EditionEntry, GeneratedText, Item, Section, Sighting, SourceReport, Verification
+from generator.render.escape import one_line
 from generator.render.pages import render_feeds, render_site
 from generator.render.i18n import STRINGS, Labels
 from generator.render.messages import Part, parts, text
@@ -219,10 +220,11 @@ class _ProjectText(HTMLParser):
     SKIP = {"script", "style", "code", "svg"}
     VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source"}
 
-    def __init__(self):
+    def __init__(self, everywhere: bool = False):
         super().__init__(convert_charrefs=True)
         self.stack: list[bool] = []  # per open element: is its text skipped?
         self.in_article = 0
+        self.everywhere = everywhere  # the whole body (header, navigation, footer), not the article only
         self.page_lang = ""
         self.parts: list[str] = []
 
@@ -254,12 +256,12 @@ class _ProjectText(HTMLParser):
             self.in_article -= 1
 
     def handle_data(self, data):
-        if self.in_article and not (self.stack and self.stack[-1]):
+        if (self.in_article or self.everywhere) and not (self.stack and self.stack[-1]):
             self.parts.append(data)
 
 
-def _project_text(page: str) -> str:
-    parser = _ProjectText()
+def _project_text(page: str, everywhere: bool = False) -> str:
+    parser = _ProjectText(everywhere)
     parser.feed(page)
     return re.sub(r"\s+", " ", " ".join(parser.parts))
 
@@ -309,6 +311,33 @@ def test_the_project_speaks_the_readers_language(tmp_path_factory, replayed_site
     site, settings = replayed_site if language == "zh" else build_replayed_site(tmp_path_factory.mktemp("site-en"), "en", search=False)
     assert any((site / "days").rglob("*.html"))
     assert _foreign_runs(site, settings) == {}
+
+
+@pytest.mark.slow
+def test_an_english_site_of_a_chinese_archive_is_english(tmp_path):
+    """Issue 26, acceptance 4: the recorded day (run in zh) built as an en site: every page's
+    text, header and navigation included, has no Chinese outside quotations (elements marked
+    with another lang) and item titles. Notes, explanations and the day's judgment are stored
+    as data and worded by the page, so nothing of the run's language shows through."""
+    import shutil
+
+    from generator import settings as settings_mod
+    from generator.render.build import build_site
+
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    settings = settings_mod.load(REPO / "briefing.yaml").model_copy(update={"data_dir": tmp_path / "data", "language": "en"})
+    build_site(settings, tmp_path / "site", search=False)
+    titles = [one_line(display_item(item).title) for item in Archive(tmp_path / "data").load_items().values()]
+    found: dict[str, list[str]] = {}
+    for path in sorted((tmp_path / "site").rglob("*.html")):
+        if "pagefind" in path.parts:
+            continue
+        text = _project_text(path.read_text(encoding="utf-8"), everywhere=True)
+        runs = [m.group() for m in CJK_RUN.finditer(text)
+                if re.search(r"[\u3400-\u9fff]", m.group()) and not any(m.group() in title for title in titles)]
+        if runs:
+            found[str(path.relative_to(tmp_path / "site"))] = runs[:5]
+    assert found == {}
 
 
 def test_run_notes_are_codes_worded_in_every_language():

@@ -1,7 +1,7 @@
 """The day-level text of an edition: the overall judgment and the research ideas.
 
-One LLM request covers both. The judgment falls back to an extractive one computed from the
-day's numbers; ideas have no extractive form, so without an LLM they are left out and
+One LLM request covers both. Without an LLM the judgment is the day's digest: facts from the
+archive (``extractive.digest``) that the page words in its language; ideas have no extractive form, so without an LLM they are left out and
 ``needs_llm`` says so. A human's edit, or text already written from the same inputs, is kept.
 """
 
@@ -46,15 +46,19 @@ JUDGMENT_SENTENCES = 4
 class DayText:
     """An edition's day-level text."""
 
-    judgment: GeneratedText | None = None
+    judgment: GeneratedText | None = None  # an LLM's (or a human's); without one the digest stands
     ideas: list[Idea] = field(default_factory=list)
     needs_llm: list[str] = field(default_factory=list)  # day sections left out for want of an LLM
+    digest: list[Message] = field(default_factory=list)  # the day's judgment as facts (extractive.digest)
+    interest_counts: dict[str, int] = field(default_factory=dict)
+    term_counts: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, edition: Edition | None) -> "DayText":
         if edition is None:
             return cls()
-        return cls(edition.judgment, list(edition.ideas), list(edition.needs_llm))
+        return cls(edition.judgment, list(edition.ideas), list(edition.needs_llm), list(edition.digest),
+                   dict(edition.interest_counts), dict(edition.term_counts))
 
 
 @dataclass
@@ -92,7 +96,8 @@ def write_day(session: Session, items: list[Item], edition: Edition, previous: D
         notes.append(note("day-budget"))
     elif failure:
         notes.append(note("day-llm-failed", reason=failure))
-    return DayText(judgment, ideas, needs), notes
+    digest = extractive.digest(items, edition, history, settings, day)
+    return DayText(judgment, ideas, needs, digest, extractive.interest_counts(items), extractive.term_counts(items)), notes
 
 
 def featured_items(items: list[Item], edition: Edition) -> list[Item]:
@@ -147,8 +152,10 @@ def _ask(session: Session, data: dict[str, Any], language: str) -> tuple[DayOut 
 
 
 def _judgment(reply: DayOut | None, request: _Request, allowed: claims.SourceText, stored: GeneratedText | None,
-              session: Session, language: str, day: dt.date, notes: list[Message]) -> GeneratedText:
-    """The LLM's judgment after the claim check, else the extractive one."""
+              session: Session, language: str, day: dt.date, notes: list[Message]) -> GeneratedText | None:
+    """The LLM's judgment after the claim check; None without one (the day's digest of facts
+    stands in). A judgment the claim check cut whole is kept empty with its removed claims,
+    so the same inputs are not asked again."""
     text: GeneratedText | None = None
     removed: list[str] = []
     if reply is not None and in_language(reply.judgment, language):
@@ -161,8 +168,8 @@ def _judgment(reply: DayOut | None, request: _Request, allowed: claims.SourceTex
             notes.append(note("day-claims", n=len(removed), quote=list(removed)))
     elif reply is not None:
         notes.append(note("day-language"))
-    if text is None:
-        text = generated_text(extractive.judgment(request.stats, language), "extractive", extractive.VERSION, day, request.inputs, removed)
+    if text is None and removed:
+        text = generated_text("", "extractive", extractive.VERSION, day, request.inputs, removed)
     return stored if same_but_date(stored, text) else text
 
 

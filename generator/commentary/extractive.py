@@ -21,14 +21,17 @@ import re
 from collections import Counter
 from typing import Any
 
-from ..models import Edition, Item
+from ..messages import note
+from ..models import Edition, Item, Message
 from ..settings import Settings
 from ..text import collapse_whitespace
 from .claims import split_sentences
 
 VERSION = "extractive.v1"
 LIMIT = 200
-PREVIOUS_EDITIONS = 7
+HISTORY_DAYS = 28  # a day is compared with the editions of the previous four weeks
+MUST_READS = 3
+RETURNING = 3
 
 # "we" as the subject: at the start of a sentence or clause, or after "in this paper", "here"...
 _WE = (
@@ -54,12 +57,6 @@ _RESULT = re.compile(
     re.IGNORECASE,
 )
 _WEAK_RESULT = re.compile(r"\b(?:state[- ]of[- ]the[- ]art|gains?|boost\w*|yield\w*|matches|competitive)\b", re.IGNORECASE)
-
-_KIND_NAMES = {
-    "zh": {"paper": "论文", "repo": "仓库", "model": "模型", "dataset": "数据集"},
-    "en": {"paper": "papers", "repo": "repositories", "model": "models", "dataset": "datasets"},
-}
-
 
 # --------------------------------------------------------------------------- text helpers
 
@@ -207,7 +204,7 @@ def day_stats(items: list[Item], edition: Edition, history: list[Edition], setti
     today = Counter(edition.category_counts) if edition.category_counts else Counter(
         c for item in items for c in item.categories
     )
-    previous = sorted((e for e in history if e.date < day), key=lambda e: e.date)[-PREVIOUS_EDITIONS:]
+    previous = previous_weeks(history, day)
     rising = []
     if previous:
         for slug, count in today.items():
@@ -243,40 +240,102 @@ def day_stats(items: list[Item], edition: Edition, history: list[Edition], setti
     }
 
 
-def judgment(stats: dict[str, Any], language: str) -> str:
-    """The day's judgment from the numbers alone."""
-    zh = language == "zh"
-    kinds = _KIND_NAMES[language]
-    if not stats["items"]:
-        return "今日没有条目。" if zh else "No items today."
-    sentences = []
-    by_kind = ("、" if zh else ", ").join(
-        f"{kinds[k]} {n}" if zh else f"{n} {kinds[k]}" for k, n in stats["kinds"].items()
-    )
-    sentences.append(f"今日共 {stats['items']} 条：{by_kind}。" if zh else f"{stats['items']} items today: {by_kind}.")
-    if stats["categories"]:
-        top = ("、" if zh else ", ").join(f"{c['name']} {c['count']}" for c in stats["categories"][:3])
-        sentences.append(f"条目最多的类别：{top}。" if zh else f"Largest categories: {top}.")
-    n_prev = stats["previous_editions"]
-    if n_prev and stats["rising"]:
-        if zh:
-            rising = "、".join(f"{r['name']} {r['today']}（此前平均 {r['previous_avg']}）" for r in stats["rising"])
-            sentences.append(f"与前 {n_prev} 期相比上升的类别：{rising}。")
-        else:
-            rising = ", ".join(f"{r['name']} {r['today']} (previous average {r['previous_avg']})" for r in stats["rising"])
-            sentences.append(f"Rising against the previous {n_prev} editions: {rising}.")
-    elif n_prev:
-        sentences.append(
-            f"与前 {n_prev} 期相比，没有类别明显上升。" if zh else f"No category rose markedly against the previous {n_prev} editions."
-        )
-    if stats["continuity"]:
-        if zh:
-            items = "；".join(f"{c['title']}（{', '.join(c['signals'])}）" for c in stats["continuity"][:3])
-            sentences.append(f"持续出现：{items}。")
-        else:
-            items = "; ".join(f"{c['title']} ({', '.join(c['signals'])})" for c in stats["continuity"][:3])
-            sentences.append(f"Keeps reappearing: {items}.")
-    if stats["sources"]:
-        sources = ("、" if zh else ", ").join(f"{s} {n}" for s, n in stats["sources"].items())
-        sentences.append(f"来源：{sources}。" if zh else f"By source: {sources}.")
-    return ("" if zh else " ").join(sentences)
+def previous_weeks(history: list[Edition], day: dt.date) -> list[Edition]:
+    """The editions of the ``HISTORY_DAYS`` before ``day``, oldest first."""
+    since = day - dt.timedelta(days=HISTORY_DAYS)
+    return sorted((e for e in history if since <= e.date < day), key=lambda e: e.date)
+
+
+def interest_counts(items: list[Item]) -> dict[str, int]:
+    """Listed papers per reader interest they matched (what later days compare with)."""
+    counts = Counter(m.interest for item in items if item.kind == "paper" for m in item.relevance.matched)
+    return dict(sorted(counts.items()))
+
+
+def term_counts(items: list[Item]) -> dict[str, int]:
+    """Listed papers per phrase of the reader's interests they matched (what later days compare with)."""
+    counts = Counter(term for item in items if item.kind == "paper"
+                     for term in {t.lower() for m in item.relevance.matched for t in m.terms})
+    return dict(sorted(counts.items()))
+
+
+def digest(items: list[Item], edition: Edition, history: list[Edition], settings: Settings, day: dt.date) -> list[Message]:
+    """The day's judgment as facts, for the page to word in its language: the leading interest,
+    the must-reads with the evidence that put them there, what rose against the previous four
+    weeks, the interests the day lacked, what keeps coming back. Never a claim of its own."""
+    papers = [item for item in items if item.kind == "paper"]
+    counts = interest_counts(items)
+    order = {interest.slug: n for n, interest in enumerate(settings.profile.interests)}
+    ranked = sorted(counts, key=lambda slug: (-counts[slug], order.get(slug, len(order)), slug))
+    facts = [_leading(len(papers), counts, ranked), _must_reads(items, edition), _change(items, edition, history, day)]
+    lacking = [interest.slug for interest in settings.profile.interests if not counts.get(interest.slug)]
+    if lacking:
+        facts.append(note("digest-lacking", interests=lacking))
+    returning = [e.item for s in edition.sections for e in s.entries if any(c.startswith(("seen-before", "hf-daily-papers:")) for c in e.continuity)]
+    if returning:
+        facts.append(note("digest-returning", items=list(dict.fromkeys(returning))[:RETURNING]))
+    return [fact for fact in facts if fact is not None]
+
+
+def _leading(papers: int, counts: dict[str, int], ranked: list[str]) -> Message:
+    if not ranked:
+        return note("digest-no-interest", papers=papers)
+    top, others = ranked[0], [note("digest-count", interest=slug, n=counts[slug]) for slug in ranked[1:3]]
+    if not others:
+        return note("digest-leading-only", papers=papers, interest=top, n=counts[top])
+    return note("digest-leading", papers=papers, interest=top, n=counts[top], others=others)
+
+
+def _must_reads(items: list[Item], edition: Edition) -> Message | None:
+    by_id = {item.id: item for item in items}
+    section = edition.section("read-closely") or edition.section("highlights")
+    picks = [by_id[e.item] for e in (section.entries if section else []) if e.item in by_id][:MUST_READS]
+    return note("digest-must-reads", items=[_evidence(item) for item in picks]) if picks else None
+
+
+def _evidence(item: Item) -> Message:
+    """What put an item among the must-reads: an LLM's grade or the reader's own word, and the
+    interest with the most evidence and its phrases (else the followed item it is close to)."""
+    relevance = item.relevance
+    why = []
+    if relevance.grade is not None:
+        why.append(note("why-graded", grade=relevance.grade))
+    elif relevance.reader:
+        why.append(note("why-" + relevance.reader))
+    if relevance.matched:
+        strongest = max(relevance.matched, key=lambda m: len(m.terms))
+        why.append(note("why-matched", interest=strongest.interest, terms=strongest.terms[:2]))
+    elif relevance.nearest:
+        why.append(note("why-close", titles=[n.title for n in relevance.nearest[:1]]))
+    return note("pick", item=item.id, why=why) if why else note("pick-plain", item=item.id)
+
+
+def _change(items: list[Item], edition: Edition, history: list[Edition], day: dt.date) -> Message:
+    """What rose most against the previous four weeks: an interest, else one of its phrases,
+    else a category (editions written before interests and phrases were counted have none)."""
+    previous = previous_weeks(history, day)
+    if not previous:
+        return note("digest-no-history")
+    counted = [e for e in previous if e.interest_counts]
+    for code, key, today, before in (
+        ("digest-rising", "interest", interest_counts(items), [e.interest_counts for e in counted]),
+        ("digest-rising-term", "term", term_counts(items), [e.term_counts for e in counted]),
+    ):
+        rose = _rose(today, before) if before else None
+        if rose:
+            return note(code, **{key: rose[0]}, today=rose[1], before=rose[2], editions=len(before))
+    rose = _rose(edition.category_counts, [e.category_counts for e in previous])
+    if rose:
+        return note("digest-rising-category", category=rose[0], today=rose[1], before=rose[2], editions=len(previous))
+    return note("digest-steady", editions=len(previous))
+
+
+def _rose(today: dict[str, int], before: list[dict[str, int]]) -> tuple[str, int, float] | None:
+    """(key, today's count, the previous average) of the count that rose most: at least
+    doubled, by at least 2, to at least 3."""
+    found = []
+    for key, count in today.items():
+        average = sum(b.get(key, 0) for b in before) / len(before)
+        if count >= 3 and count >= average + 2 and count >= 2 * average:
+            found.append((average - count, key, count, round(average, 1)))
+    return min(found)[1:] if found else None

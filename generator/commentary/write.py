@@ -67,6 +67,9 @@ class CommentaryResult:
     ideas: list[Idea]
     needs_llm: list[str]
     notes: list[Message]  # the edition's commentary_notes
+    digest: list[Message] = field(default_factory=list)  # the day's judgment as facts
+    interest_counts: dict[str, int] = field(default_factory=dict)
+    term_counts: dict[str, int] = field(default_factory=dict)
 
     def apply_to(self, items: Iterable[Item], edition: Edition) -> None:
         """Adopt the results: the caller's items and edition, which the run left alone."""
@@ -75,6 +78,7 @@ class CommentaryResult:
                 item.commentary = self.commentary[item.id]
         edition.judgment, edition.ideas = self.judgment, list(self.ideas)
         edition.needs_llm, edition.commentary_notes = list(self.needs_llm), list(self.notes)
+        edition.digest, edition.interest_counts, edition.term_counts = list(self.digest), dict(self.interest_counts), dict(self.term_counts)
 
 
 def write_commentary(
@@ -105,7 +109,8 @@ def write_commentary(
         notes = _notes(session, settings, counts, day_notes)
     else:
         notes = stored_notes  # nothing was (re)generated: the previous run's notes still describe the text
-    return CommentaryResult(commentary, day_text.judgment, day_text.ideas, day_text.needs_llm, notes)
+    return CommentaryResult(commentary, day_text.judgment, day_text.ideas, day_text.needs_llm, notes, day_text.digest,
+                            day_text.interest_counts, day_text.term_counts)
 
 
 # --------------------------------------------------------------------------- items

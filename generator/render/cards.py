@@ -14,13 +14,13 @@ from urllib.parse import quote
 from dataclasses import dataclass
 
 from ..ids import anchor, arxiv_abs_url
-from ..models import EditionEntry, GeneratedText, Item
+from ..models import Edition, EditionEntry, GeneratedText, Item
 from ..text import text_language
 from .escape import one_line, safe_url, truncate
 from .explain import explanation, short_explanation
 from .i18n import SOURCE_LABELS, Labels
 from .index import SiteIndex
-from .messages import Part, parts
+from .messages import Part, parts, text as worded
 from .paths import category_page, day_page, href, item_source
 
 LINK_LABELS = {
@@ -162,6 +162,36 @@ def label_parts(t: Labels, key: str, placeholder: str, **values: object) -> tupl
     return before, after
 
 
+@dataclass(frozen=True, slots=True)
+class PageNames:
+    """What one page calls the things notes name (``messages.Names``): interests and
+    categories by name, items by title linked to their cards (no links without a page)."""
+
+    cards: "Cards"
+    page: str | None = None
+
+    def interest(self, slug: str) -> str:
+        return self.cards.interest_name(slug)
+
+    def category(self, slug: str) -> str:
+        return self.cards.category_name(slug)
+
+    def item(self, item_id: str) -> tuple[str, str | None]:
+        if self.page is None:
+            return self.cards.index.title_text(item_id), None
+        link = self.cards.ref(self.page, item_id)
+        return link.text, link.url
+
+
+def written_judgment(edition: Edition) -> GeneratedText | None:
+    """The day's judgment as an LLM or a human wrote it; None when the digest of facts stands
+    (an extract stored by an earlier version, with no digest beside it, is shown as it is)."""
+    judgment = edition.judgment
+    if judgment is None or not one_line(judgment.text) or (judgment.by == "extractive" and edition.digest):
+        return None
+    return judgment
+
+
 class Cards:
     """Builds the plain data of item cards and item references for one site index."""
 
@@ -178,6 +208,14 @@ class Cards:
         if self.t.language == "en" and category.name_en:
             return category.name_en
         return category.name
+
+    def judgment_text(self, edition: Edition) -> str:
+        """The day's judgment on one line: the written one, else its digest worded."""
+        written = written_judgment(edition)
+        if written is not None:
+            return one_line(written.text)
+        names = PageNames(self)
+        return self.t("sentence_sep").join(worded(self.t, fact, names) for fact in edition.digest)
 
     def interest_name(self, slug: str) -> str:
         """A reader's interest (or unwanted topic) by its name in the site's language."""

@@ -46,7 +46,7 @@ class FeedWriter:
         url = safe_url(settings.site.url) or "https://example.invalid/"
         self.index, self.t = r.index, r.t
         self.base = url if url.endswith("/") else url + "/"
-        self.site_title = one_line(settings.site.title)
+        self.site_title = one_line(settings.site_title)
         self.language = HTML_LANG.get(settings.language, settings.language)
         self.html = macros(settings.language, "feed.html")
         self.limit = settings.site.feed_items
@@ -94,7 +94,7 @@ def briefing_feeds(r: Renderer) -> dict[str, str]:
     for path, atom in (("feeds/rss.xml", False), ("feeds/atom.xml", True)):
         fg = w.feed(t("feed_title", title=w.site_title), t("feed_description"), w.base, path, w.newest)
         for edition in reversed(r.index.editions[-w.limit:]):  # newest first
-            judgment = edition.judgment.text if edition.judgment is not None and one_line(edition.judgment.text) else ""
+            judgment = r.cards.judgment_text(edition)
             picks = [w.item(i) for i in r.index.picks(edition, FEED_PICKS)]
             w.entry(fg, w.base + day_url(edition.date), t("feed_entry_title", title=w.site_title, date=f"{edition.date:%Y-%m-%d}"),
                     edition.date, str(w.html.edition({"judgment": judgment, "picks": picks})), atom)

@@ -74,7 +74,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     def _configure(self, config, **kwargs):
         settings = settings_mod.load()
         site = settings.site
-        config["site_name"] = site.title
+        config["site_name"] = settings.site_title
         config["site_url"] = site.url if site.url.endswith("/") else site.url + "/"
         config["repo_url"] = site.repo_url
         config["repo_name"] = urlsplit(site.repo_url).path.strip("/") or site.repo_url

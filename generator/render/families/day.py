@@ -16,7 +16,7 @@ from typing import Mapping
 
 from ...ids import anchor
 from ...models import Edition, EditionEntry, Item
-from ..cards import Link, Text, generated, label_parts
+from ..cards import Link, PageNames, Text, generated, label_parts, written_judgment
 from ..escape import one_line
 from ..feeds import briefing_feeds
 from ..family import Nav, Page, PageFamily, Renderer
@@ -74,9 +74,12 @@ def day(r: Renderer, edition: Edition) -> dict:
     page = day_page(edition.date)
     items = DisplayItems(r.items_of(edition))  # as readers see them: no TeX (the archive keeps it)
     date = f"{edition.date:%Y-%m-%d}"
-    title = r.t("edition_title", title=r.settings.site.title, date=date)
-    before, after = label_parts(r.t, "edition_title", "date", title=r.settings.site.title)
-    judgment = generated(edition.judgment) if edition.judgment is not None and one_line(edition.judgment.text) else None
+    title = r.t("edition_title", title=r.settings.site_title, date=date)
+    before, after = label_parts(r.t, "edition_title", "date", title=r.settings.site_title)
+    written = written_judgment(edition)
+    judgment = generated(written, r.language) if written is not None else None
+    # without an LLM's (or a human's) judgment, the day's facts, worded here
+    digest = [parts(r.t, fact, PageNames(r.cards, page)) for fact in edition.digest] if judgment is None else []
     rendered: set[str] = set()
     sections = []
     for slug in SECTION_ORDER:
@@ -101,6 +104,7 @@ def day(r: Renderer, edition: Edition) -> dict:
         "nav": edition_nav(r, page, edition),
         "status": edition.status,
         "judgment": judgment,
+        "digest": digest,
         "judgment_needs_llm": "judgment" in edition.needs_llm,
         "sections": sections,
         "ideas": ideas,

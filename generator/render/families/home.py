@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..escape import one_line, truncate
+from ..escape import truncate
 from ..family import NavEntry, Page, PageFamily, Renderer
 from ..cards import Link
 from ..paths import day_page, href, rel
@@ -21,7 +21,7 @@ def home(r: Renderer) -> dict:
     latest = recent = None
     if editions:
         last = editions[-1]
-        judgment = last.judgment.text if last.judgment is not None and one_line(last.judgment.text) else ""
+        judgment = r.cards.judgment_text(last)
         latest = {
             "date": f"{last.date:%Y-%m-%d}",
             "judgment": truncate(judgment, JUDGMENT_EXCERPT * 2) if judgment else "",
@@ -30,7 +30,7 @@ def home(r: Renderer) -> dict:
         }
         recent = [edition_row(r, page, e) for e in list(reversed(editions[:-1]))[: max(r.settings.site.recent - 1, 0)]]
     links = {"archive": rel(page, "archive/index.md"), "rss": rel(page, "feeds/rss.xml"), "atom": rel(page, "feeds/atom.xml")}
-    return {"title": r.settings.site.title, "latest": latest, "recent": recent, "links": links}
+    return {"title": r.settings.site_title, "latest": latest, "recent": recent, "links": links}
 
 
 def pick_rows(r: Renderer, page: str, edition, limit: int) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..best import best_of, span_pages
 from ..cards import Link
-from ..escape import one_line, truncate
+from ..escape import truncate
 from ..family import PageFamily, Renderer
 from ..paths import archive_page, day_page, href
 
@@ -23,7 +23,7 @@ def archive_month(r: Renderer, month: str, editions, newer: str | None, older: s
     page = archive_page(month)
     rows = []
     for edition in editions:
-        judgment = edition.judgment.text if edition.judgment is not None and one_line(edition.judgment.text) else ""
+        judgment = r.cards.judgment_text(edition)
         rows.append({
             "link": Link(href(page, day_page(edition.date)), f"{edition.date:%Y-%m-%d}"),
             "count": t("items_count", n=len(edition.item_ids())),
