@@ -57,6 +57,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "datasets-failed": ("error",),
     # verification (generator/verify.py, generator/pipeline.py)
     "lookups-failed": ("n",),
+    "published-later": ("n", "date"),
     "title-differed": ("source", "quote"),
     "no-date": (),
     "lookup-failed": ("by", "problem", "source"),

@@ -156,20 +156,27 @@ def validate(
     known = _Known(Path(cache_dir), data_dir, item_files + edition_files) if cache_dir else None
     faults: list[Fault] = []
     item_ids: dict[str, str] = {}
-    for path, (shown, found, item_id, valid) in zip(item_files, _checked_items(item_files, items_dir, prefix, workers, known)):
+    published: dict[str, tuple[str, Path, str]] = {}  # item id -> (its published date, file, shown path)
+    for path, (shown, found, (item_id, date), valid) in zip(item_files, _checked_items(item_files, items_dir, prefix, workers, known)):
         faults += found
         if item_id in item_ids and valid:
             line = _Source(path=path).line(("id",))  # rare: place it only now
             faults.append(Fault(shown, line, "id", f"duplicate id {item_id}, also in {item_ids[item_id]}"))
         item_ids.setdefault(item_id, shown)
+        if date:
+            published.setdefault(item_id, (date, path, shown))
+    first_listed: dict[str, str] = {}  # item id -> the first edition that lists it
     for path, (shown, found, edition) in zip(edition_files, _checked_editions(edition_files, data_dir, prefix, workers, known)):
         faults += found
+        for ref in edition if isinstance(edition, list) else edition.item_ids() if isinstance(edition, Edition) else []:
+            first_listed[ref] = min(first_listed.get(ref, path.stem), path.stem)
         if isinstance(edition, list):  # known valid: only its references need checking
             if all(ref in item_ids for ref in edition):
                 continue
             shown, found, edition = _edition_file(path, data_dir, prefix)  # a reference broke: place it
         if isinstance(edition, Edition):
             faults += _check_edition(edition, path, shown, item_ids, _Source(path=path))
+    faults += _published_after_listed(published, first_listed)
     if known is not None:
         known.cache.close()
     library_file = data_dir / "library.yaml"
@@ -188,11 +195,11 @@ def _checked_items(paths: list[Path], items_dir: Path, prefix: str, workers: int
     out = []
     for path in paths:
         if path not in checked:
-            out.append((prefix + "items/" + relative(path, items_dir), [], known.get(path), True))
+            out.append((prefix + "items/" + relative(path, items_dir), [], tuple(known.get(path)), True))
             continue
         result = checked[path]
         if known is not None and result[3] and not result[1]:
-            known.add(path, result[2])
+            known.add(path, list(result[2]))
         out.append(result)
     return out
 
@@ -222,13 +229,14 @@ def _shown_prefix(data_dir: Path, root: Path) -> str:
         return data_dir.as_posix() + "/"
 
 
-def _item_file(path: Path, items_dir: Path, prefix: str) -> tuple[str, list[Fault], str, bool]:
-    """Check one item file on its own: (shown path, faults, its id, whether it parsed)."""
+def _item_file(path: Path, items_dir: Path, prefix: str) -> tuple[str, list[Fault], tuple[str, str], bool]:
+    """Check one item file on its own: (shown path, faults, (its id, its published date),
+    whether it parsed)."""
     shown = prefix + "items/" + path.relative_to(items_dir).as_posix()
     item, found, source, raw = _load(path, shown, Item)
     if isinstance(item, Item):
-        return shown, found + _check_item(item, path, items_dir, shown, source), item.id, True
-    return shown, found, _raw_id(path, raw), False
+        return shown, found + _check_item(item, path, items_dir, shown, source), (item.id, item.published.isoformat()), True
+    return shown, found, (_raw_id(path, raw), ""), False
 
 
 def _edition_file(path: Path, data_dir: Path, prefix: str) -> tuple[str, list[Fault], Edition | None]:
@@ -307,6 +315,19 @@ def _check_ledger(data_dir: Path, prefix: str) -> list[Fault]:
             if rating.id in seen:
                 faults.append(fault("id", f"{rating.id} is rated twice (also in {seen[rating.id]}); keep one"))
             seen.setdefault(rating.id, shown)
+    return faults
+
+
+def _published_after_listed(published: dict[str, tuple[str, Path, str]], first_listed: dict[str, str]) -> list[Fault]:
+    """An item published after the first edition that lists it: no day lists what did not
+    exist yet (a backfill or a replay can see a later record of it)."""
+    faults = []
+    for item_id, (date, path, shown) in published.items():
+        listed = first_listed.get(item_id)
+        if listed is not None and date > listed:
+            faults.append(Fault(shown, _Source(path=path).line(("published",)), "published",
+                                f"{date} is after {listed}, the first edition that lists it; correct the date "
+                                f"or take the item out of that edition"))
     return faults
 
 

@@ -62,7 +62,7 @@ def duplicate_id(data: Path):
 
 def missing_item(data: Path):
     first = yaml.safe_load((data / EDITION).read_text(encoding="utf-8"))["sections"][0]["entries"][0]["item"]
-    line = edit(data / EDITION, f"item: {first}", "item: arxiv:2604.99999")
+    line = edit(data / EDITION, f"- item: {first}", "- item: arxiv:2604.99999")  # the entry (the digest names items too)
     return [(f"data/{EDITION}", line, "sections[0].entries[0].item", "names item arxiv:2604.99999, which is not in data/items")]
 
 

@@ -179,10 +179,11 @@ def hostile_run(services, tmp_path_factory):
         "outcome": outcome, "items": items, "pages": pages, "data_dir": data_dir, "folder": folder,
         "edition": next(e for e in editions if e.date == WEEKDAY),
         "faults": [f.text() for f in validate(data_dir, shown_root=folder)],
-        "parsed": {
-            "hostile-hf-titles": {c.id: (c.title, c.summary) for c in huggingface.parse_daily_papers(derived_hf())},
-            "hostile-github-descriptions": {c.id: (c.title, c.summary) for c in github.parse_search(derived_search())},
-            "hostile-listing-titles": {c.id: (c.title, c.summary) for c in arxiv.parse_api(derived_listing())},
+        "parsed": {  # what the day could list: nothing published after it (the recorded repos run to June)
+            name: {c.id: (c.title, c.summary) for c in candidates if c.published is None or c.published <= WEEKDAY}
+            for name, candidates in (("hostile-hf-titles", huggingface.parse_daily_papers(derived_hf())),
+                                     ("hostile-github-descriptions", github.parse_search(derived_search())),
+                                     ("hostile-listing-titles", arxiv.parse_api(derived_listing())))
         },
     }
 

@@ -392,6 +392,19 @@ def test_no_vacuous_reason_and_no_heading_as_content_on_the_replayed_day(tmp_pat
     assert "The results show that training is effective." not in re.sub(r'<details class="item-abstract">.*?</details>', "", day)
 
 
+def test_the_recorded_day_shows_no_date_after_it():
+    """Issue 26: payloads recorded after the day (trending models created in June-July, repos
+    pushed in June) put nothing on the day that it could not have had: the models are not
+    listed (the report says so) and the page shows no later date."""
+    archive = Archive(REPO / "data")
+    items, edition = archive.load_items(), archive.load_edition(dt.date(2026, 4, 30))
+    assert all(items[i].published <= edition.date for i in edition.item_ids())
+    hf = next(r for r in edition.sources if r.source == "huggingface")
+    assert messages.note("published-later", n=5, date="2026-04-30") in hf.notes
+    day = render_site(items, archive.load_editions(), sample_settings(REPO / "data"))["days/2026/2026-04-30.md"]
+    assert [d for d in re.findall(r"\b20\d\d-\d\d-\d\d\b", day) if d > "2026-04-30"] == []
+
+
 def test_an_item_without_a_reason_says_why():
     archive = Archive(REPO / "data")
     items = archive.load_items()

@@ -96,6 +96,22 @@ def test_edition_naming_a_missing_item(archive, tmp_path):
     ]
 
 
+@pytest.mark.parametrize("cached", [False, True])
+def test_an_item_published_after_its_first_edition(archive, tmp_path, cached):
+    """Issue 26: no day lists what did not exist yet (a replay or a backfill can see a later
+    record); the fault is placed on the item's published line, with or without the cache."""
+    cache = tmp_path / "cache" if cached else None
+    assert validate(archive.root, shown_root=tmp_path, cache_dir=cache) == []
+    archive.save_edition(Edition(date=dt.date(2026, 5, 8), sections=[Section(slug="highlights", entries=[EditionEntry(item="arxiv:2604.26904")])]))
+    path = archive.item_file("arxiv:2604.26904")
+    edit(path, "published: 2026-04-29", "published: 2026-05-01")  # after 04-30, before 05-08: the first edition counts
+    faults = [f.text() for f in validate(archive.root, shown_root=tmp_path, cache_dir=cache)]
+    assert faults == [f"data/items/paper/2604/2604.26904.yaml:{line_of(path, 'published:')}: published: 2026-05-01 is after "
+                      "2026-04-30, the first edition that lists it; correct the date or take the item out of that edition"]
+    edit(path, "published: 2026-05-01", "published: 2026-04-30")  # listed on the day it was published: fine
+    assert validate(archive.root, shown_root=tmp_path, cache_dir=cache) == []
+
+
 def test_cli_exit_status_and_github_annotations(archive, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["validate", "--data-dir", "data"]) == 0

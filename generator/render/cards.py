@@ -297,9 +297,11 @@ class Cards:
                 details.append(sighting.detail)
         return [(SOURCE_LABELS.get(source, source), details[:3]) for source, details in names.items()]
 
-    def date_extra(self, item: Item) -> list[str]:
+    def date_extra(self, item: Item, day: dt.date | None = None) -> list[str]:
+        """The last update (not one after ``day``, the page's: a day shows what it could know)
+        and the version."""
         extra = []
-        if item.updated and item.updated != item.published:
+        if item.updated and item.updated != item.published and (day is None or item.updated <= day):
             extra.append(f"{self.t('updated')} {item.updated:%Y-%m-%d}")
         if item.versions:
             extra.append(item.versions[-1])
@@ -411,7 +413,7 @@ class Cards:
             return Text(self.t("why_missing_paper" if item.kind == "paper" else "why_missing_other"), missing=True)
         return Text(self.t("why_missing"), missing=True)
 
-    def card(self, page: str, item: Item, entry: EditionEntry) -> Card:
+    def card(self, page: str, item: Item, entry: EditionEntry, day: dt.date | None = None) -> Card:
         commentary = item.commentary
         language = self.t.language
         rows = [
@@ -428,7 +430,7 @@ class Cards:
             sources=self.sources(item),
             source_categories=list(item.source_categories[:6]),
             published=f"{item.published:%Y-%m-%d}",
-            date_extra=self.date_extra(item),
+            date_extra=self.date_extra(item, day),
             authors=list(item.authors[:5]),
             et_al=len(item.authors) > 5,
             categories=self.categories(page, item),

@@ -158,11 +158,12 @@ def section_view(r: Renderer, page: str, slug: str, section, edition: Edition, i
         view["read_closely"] = [read_closely_row(r, entry, items) for entry in entries]
         # listed only in the list: the full card follows it
         entries = [e for e in entries if e.item in items and e.item not in rendered]
-    view["entries"] = [entry_view(r, page, entry, items, rendered, view["layout"]) for entry in entries]
+    view["entries"] = [entry_view(r, page, entry, items, rendered, view["layout"], edition.date) for entry in entries]
     return view
 
 
-def entry_view(r: Renderer, page: str, entry: EditionEntry, items: Mapping[str, Item], rendered: set[str], layout: str) -> dict:
+def entry_view(r: Renderer, page: str, entry: EditionEntry, items: Mapping[str, Item], rendered: set[str], layout: str,
+               day: dt.date) -> dict:
     item = items.get(entry.item)
     if item is None:
         return {"missing": entry.item}
@@ -173,7 +174,7 @@ def entry_view(r: Renderer, page: str, entry: EditionEntry, items: Mapping[str, 
         return {"row": r.cards.row(page, item, entry)}
     if layout == "follow":
         return {"follow": r.cards.follow_row(page, item, entry)}
-    return {"card": r.cards.card(page, item, entry)}
+    return {"card": r.cards.card(page, item, entry, day)}
 
 
 def read_closely_row(r: Renderer, entry: EditionEntry, items: Mapping[str, Item]) -> dict:
