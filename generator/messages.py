@@ -95,6 +95,8 @@ CODES: dict[str, tuple[str, ...]] = {
     "why-follows": (),
     "why-rated-relevant": (),
     "why-rated-not-relevant": (),
+    "why-rated-tangential": (),
+    "why-follows-lab": (),
     "why-matched": ("interest", "terms"),
     "why-close": ("titles",),
     "digest-rising": ("interest", "today", "before", "editions"),
