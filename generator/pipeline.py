@@ -17,7 +17,6 @@ from .commentary.extractive import HISTORY_DAYS
 from .commentary.fields import llm_configured
 from .commentary.llm import Budget, ChatClient
 from .http import Http, HostPolicy
-from .ids import KIND_OF_PREFIX
 from .models import Candidate, Edition, Item, Relevance, RunStats, SourceReport
 from .settings import Settings
 from .sources import arxiv, github, huggingface
@@ -28,7 +27,6 @@ Progress = Callable[[str], None]
 
 SOURCE_KEYS = ("arxiv_rss", "arxiv_api", "huggingface", "github_web", "github_api")
 LOOKUP_KIND = {"arxiv_api": "paper", "github_api": "repo", "huggingface": "model"}  # who verifies what
-REPORTED_KINDS = {"arxiv_api": ("paper",), "github_api": ("repo",), "huggingface": ("model", "dataset")}  # whose report notes what
 
 
 @dataclass
@@ -185,9 +183,11 @@ def run(
             item = merge.with_aliases(item, item_id, olds)
         items[item.id] = item
         day_signals[item.id] = merge.signals(source_group)
-    # A day lists nothing that did not exist yet: a backfill, or a replay of later recordings,
-    # sees things (a model created since, today's trending) the day could not have had.
-    later = sorted(i for i, item in items.items() if item.published > day)
+    # A day lists no model or dataset created after it: the trending listings say what trends
+    # now, so a backfill (or a replay of later recordings) sees things the day could not have
+    # had. (Papers and repos are asked for by the day's own dates: the listing's window, the
+    # search's created: window.)
+    later = sorted(i for i, item in items.items() if item.kind in ("model", "dataset") and item.published > day)
     for item_id in later:
         del items[item_id], day_signals[item_id]
     classify.apply_all(list(items.values()), settings.taxonomy, ranker.models.filing)
@@ -204,10 +204,8 @@ def run(
     for report in reports:
         report.notes = [messages.scrubbed(note, scrub) for note in report.notes]
         # A failed look-up degrades the source that was asked, and says so.
-        kinds = REPORTED_KINDS.get(report.source, ())
-        later_here = sum(1 for item_id in later if KIND_OF_PREFIX.get(item_id.split(":", 1)[0]) in kinds)
-        if later_here:
-            report.notes.append(messages.note("published-later", n=later_here, date=day.isoformat()))
+        if later and report.source == "huggingface":  # the trending listings'
+            report.notes.append(messages.note("published-later", n=len(later), date=day.isoformat()))
         failed = outcome.failed_lookups.get(LOOKUP_KIND.get(report.source), 0)
         if failed:
             report.notes.append(messages.note("lookups-failed", n=failed))

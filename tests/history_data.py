@@ -36,7 +36,8 @@ def history_archive(folder: Path, language: str = "zh") -> Settings:
     ranker = rank.Ranker(settings.profile, [])
     for source_day, day in WEEKS.items():
         papers = json.loads((HISTORY / f"candidates-{source_day}.json").read_text(encoding="utf-8"))["papers"]
-        items = [_item(paper, day, settings) for paper in papers]
+        items = [_item(paper, day) for paper in papers]
+        classify.apply_all(items, settings.taxonomy)
         for item_id, relevance in rank.relevances(ranker, items).items():
             next(i for i in items if i.id == item_id).relevance = relevance
         items.sort(key=lambda i: (-i.relevance.score, i.id))
@@ -46,7 +47,7 @@ def history_archive(folder: Path, language: str = "zh") -> Settings:
     return settings
 
 
-def _item(paper: dict, day: dt.date, settings: Settings) -> Item:
+def _item(paper: dict, day: dt.date) -> Item:
     bare = paper["id"]
     url = f"https://export.arxiv.org/api/query?id_list={bare}"
     item = Item(id=f"arxiv:{bare}", kind="paper", title=paper["title"], url=f"https://arxiv.org/abs/{bare}",
@@ -54,7 +55,6 @@ def _item(paper: dict, day: dt.date, settings: Settings) -> Item:
                 seen=[Sighting(source="arxiv-api", date=day)],
                 verification=Verification(status="verified", by="arxiv-api", url=url,
                                           checked=dt.datetime.combine(day, dt.time(1, 30), dt.timezone.utc)))
-    classify.apply(item, settings.taxonomy)
     return item
 
 

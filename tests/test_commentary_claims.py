@@ -129,7 +129,8 @@ def test_trim_prefers_sentence_then_clause_boundaries():
 def test_the_digest_names_the_leading_interest_the_must_reads_and_what_rose():
     """Without an LLM the day's judgment is facts (codes worded by the page): the leading
     interest and the next ones, the must-reads with what put them there, the interest that
-    rose against the previous four weeks (an edition five weeks back is out of the window),
+    rose against the previous four weeks, as a share of each day's papers (an edition five
+    weeks back is out of the window),
     the interests the day lacked."""
     settings = load(ROOT / "briefing.yaml")
     day = dt.date(2026, 4, 30)
@@ -150,7 +151,7 @@ def test_the_digest_names_the_leading_interest_the_must_reads_and_what_rose():
     assert extractive.digest(items, edition, history, settings, day) == [
         note("digest-leading", papers=4, interest=first, n=3, others=[note("digest-count", interest=second, n=2)]),
         note("digest-must-reads", items=[note("pick", item=items[0].id, why=[note("why-matched", interest=first, terms=["a phrase"])])]),
-        note("digest-rising", interest=first, today=3, before=0.0, editions=4),
+        note("digest-rising", interest=first, today=3, papers=4, before=0, editions=4),
         note("digest-lacking", interests=rest),
     ]
     assert extractive.interest_counts(items) == {first: 3, second: 2}

@@ -60,5 +60,8 @@ def test_the_judgment_without_an_llm_says_something(archive, language):
     # one change against the four weeks before: what rose, and by how much
     rose = next(fact for code, fact in facts.items() if code.startswith("digest-rising"))
     assert CHANGE[language] in judgment and f"{rose.args['today']}" in judgment
-    worded = names.get(rose.args.get("interest"), rose.args.get("term") or rose.args.get("category"))
+    key = next(k for k in ("interest", "term", "category") if k in rose.args)
+    category = next((c for c in settings.taxonomy if c.slug == rose.args[key]), None)
+    worded = {"interest": names.get(rose.args[key]), "term": rose.args[key],
+              "category": category and (category.name_en if language == "en" and category.name_en else category.name)}[key]
     assert worded in judgment, judgment

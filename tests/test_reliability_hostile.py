@@ -108,8 +108,11 @@ def derived_hf() -> bytes:
 
 
 def derived_search() -> bytes:
-    """DERIVED: the real 2026-06-16 search answer; item i's description becomes HOSTILE[i]."""
+    """DERIVED: the real 2026-06-16 search answer; item i's description becomes HOSTILE[i]. A
+    repository created after the run's day is left out, as the day's created: window would
+    have (briefing validate flags an item published after the edition that lists it)."""
     answer = json.loads(payload(SEARCH))
+    answer["items"] = [item for item in answer["items"] if item["created_at"][:10] <= WEEKDAY.isoformat()]
     for i, item in enumerate(answer["items"]):
         item["description"] = HOSTILE[i % len(HOSTILE)]
     return json.dumps(answer).encode("utf-8")
@@ -179,11 +182,10 @@ def hostile_run(services, tmp_path_factory):
         "outcome": outcome, "items": items, "pages": pages, "data_dir": data_dir, "folder": folder,
         "edition": next(e for e in editions if e.date == WEEKDAY),
         "faults": [f.text() for f in validate(data_dir, shown_root=folder)],
-        "parsed": {  # what the day could list: nothing published after it (the recorded repos run to June)
-            name: {c.id: (c.title, c.summary) for c in candidates if c.published is None or c.published <= WEEKDAY}
-            for name, candidates in (("hostile-hf-titles", huggingface.parse_daily_papers(derived_hf())),
-                                     ("hostile-github-descriptions", github.parse_search(derived_search())),
-                                     ("hostile-listing-titles", arxiv.parse_api(derived_listing())))
+        "parsed": {
+            "hostile-hf-titles": {c.id: (c.title, c.summary) for c in huggingface.parse_daily_papers(derived_hf())},
+            "hostile-github-descriptions": {c.id: (c.title, c.summary) for c in github.parse_search(derived_search())},
+            "hostile-listing-titles": {c.id: (c.title, c.summary) for c in arxiv.parse_api(derived_listing())},
         },
     }
 

@@ -311,31 +311,46 @@ def _evidence(item: Item) -> Message:
 
 
 def _change(items: list[Item], edition: Edition, history: list[Edition], day: dt.date) -> Message:
-    """What rose most against the previous four weeks: an interest, else one of its phrases,
-    else a category (editions written before interests and phrases were counted have none)."""
+    """What rose most against the previous four weeks, as a share of each day's list (days list
+    more or fewer papers): an interest, else one of its phrases, else a category (editions
+    written before interests and phrases were counted have none)."""
     previous = previous_weeks(history, day)
     if not previous:
         return note("digest-no-history")
+    papers = sum(1 for item in items if item.kind == "paper")
     counted = [e for e in previous if e.interest_counts]
     for code, key, today, before in (
-        ("digest-rising", "interest", interest_counts(items), [e.interest_counts for e in counted]),
-        ("digest-rising-term", "term", term_counts(items), [e.term_counts for e in counted]),
+        ("digest-rising", "interest", interest_counts(items), [(e.interest_counts, _papers(e)) for e in counted]),
+        ("digest-rising-term", "term", term_counts(items), [(e.term_counts, _papers(e)) for e in counted]),
     ):
-        rose = _rose(today, before) if before else None
+        rose = _rose(today, papers, before) if before else None
         if rose:
-            return note(code, **{key: rose[0]}, today=rose[1], before=rose[2], editions=len(before))
-    rose = _rose(edition.category_counts, [e.category_counts for e in previous])
+            return note(code, **{key: rose[0]}, today=rose[1], papers=papers, before=rose[2], editions=len(before))
+    listed = len(edition.item_ids())
+    rose = _rose(edition.category_counts, listed, [(e.category_counts, len(e.item_ids())) for e in previous])
     if rose:
-        return note("digest-rising-category", category=rose[0], today=rose[1], before=rose[2], editions=len(previous))
+        return note("digest-rising-category", category=rose[0], today=rose[1], listed=listed, before=rose[2], editions=len(previous))
     return note("digest-steady", editions=len(previous))
 
 
-def _rose(today: dict[str, int], before: list[dict[str, int]]) -> tuple[str, int, float] | None:
-    """(key, today's count, the previous average) of the count that rose most: at least
-    doubled, by at least 2, to at least 3."""
+def _papers(edition: Edition) -> int:
+    """The papers an edition listed (its highlights and other papers)."""
+    return sum(len(s.entries) for s in edition.sections if s.slug in ("highlights", "papers"))
+
+
+# What counts as a rise: at least this many today, half again the earlier share of a day's
+# list, and at least this many points above it.
+RISE_MIN = 3
+RISE_FACTOR = 1.5
+RISE_POINTS = 0.15
+
+
+def _rose(today: dict[str, int], total: int, before: list[tuple[dict[str, int], int]]) -> tuple[str, int, int] | None:
+    """(key, today's count, its earlier share of a day's list in percent) of what rose most."""
     found = []
     for key, count in today.items():
-        average = sum(b.get(key, 0) for b in before) / len(before)
-        if count >= 3 and count >= average + 2 and count >= 2 * average:
-            found.append((average - count, key, count, round(average, 1)))
+        share = count / total if total else 0.0
+        earlier = sum(counts.get(key, 0) / n for counts, n in before if n) / len(before)
+        if count >= RISE_MIN and share >= RISE_FACTOR * earlier and share - earlier >= RISE_POINTS:
+            found.append((earlier - share, key, count, round(100 * earlier)))
     return min(found)[1:] if found else None
