@@ -251,7 +251,7 @@ def update_report(result: dict) -> None:
     days = common.table(["day (* judged)", "papers", "graded ≥ 2", "nDCG@10", "P@5", "grade 0 in top 10 / 25", "grade-3 ranks",
                          "categories P / R"], day_rows(result))
     follow = result.get("follow") or {"listed": [], "grades": []}
-    listed = "\n".join(f"- `{i}`: graded {g if g is not None else 'not graded'}" for i, g in zip(follow["listed"], follow["grades"]))
+    listed = "\n".join(f"- `{i}`: " + (f"graded {g}" if g is not None else "not in the judge's file (counted as below 2)") for i, g in zip(follow["listed"], follow["grades"]))
     report = "\n".join([
         "# Selection quality", "",
         f"Written by `python benchmarks/bench_relevance.py --update-report` on {today}, offline, without an LLM. Each labelled day",
