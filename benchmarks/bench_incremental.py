@@ -74,11 +74,12 @@ def step(m: common.Measured) -> dict:
     return {"wall": round(m.wall, 3), "cpu": round(m.cpu, 3), "max_rss": m.max_rss}
 
 
-def run(days: int, progress=print) -> dict:
-    source, manifest = make_archive.ensure_archive(days, progress=progress)
-    work = common.cache_dir() / f"incremental-{days}"
+def yesterday_repository(source: Path, work: Path) -> tuple[Path, dict[Path, bytes]]:
+    """``work``/repo, a git repository holding the archive ``source`` minus its last day,
+    committed (the daily workflow's checkout): its data folder, and the last day's files
+    ({path relative to it: content}) for :func:`add_new_day`."""
     shutil.rmtree(work, ignore_errors=True)
-    repo, data, cache = work / "repo", work / "repo" / "data", work / "cache"
+    repo, data = work / "repo", work / "repo" / "data"
     shutil.copytree(source, data)
     newest = {p.relative_to(data): p.read_bytes() for p in last_day_files(data)}
     for relative in newest:
@@ -86,13 +87,26 @@ def run(days: int, progress=print) -> dict:
     env = {**os.environ, **GIT_ENV}
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "archive"]):
         subprocess.run(["git", *command], cwd=repo, env=env, check=True, capture_output=True)
+    return data, newest
+
+
+def add_new_day(data: Path, newest: dict[Path, bytes]) -> None:
+    """The new day's files written back, uncommitted, as ``briefing run`` leaves them."""
+    for relative, content in newest.items():
+        (data / relative).parent.mkdir(parents=True, exist_ok=True)
+        (data / relative).write_bytes(content)
+
+
+def run(days: int, progress=print) -> dict:
+    source, manifest = make_archive.ensure_archive(days, progress=progress)
+    work = common.cache_dir() / f"incremental-{days}"
+    data, newest = yesterday_repository(source, work)
+    repo, cache = data.parent, work / "cache"
     progress(f"{days} days: yesterday's build (empty cache) ...")
     out = {"days": days, "items": manifest["items"], "uptime_before": os.getloadavg()}
     out["fill"] = step(briefing("build", "--site-dir", str(work / "site-yesterday"), "--cache-dir", str(cache), data=data, cwd=common.ROOT))
     briefing("validate", "--cache-dir", str(cache), data=data, cwd=repo)
-    for relative, content in newest.items():  # the new day, as `briefing run` leaves it
-        (data / relative).parent.mkdir(parents=True, exist_ok=True)
-        (data / relative).write_bytes(content)
+    add_new_day(data, newest)
     progress(f"{days} days: validate after one day, validate --all ...")
     out["validate_warm"] = step(briefing("validate", "--cache-dir", str(cache), data=data, cwd=repo))
     out["validate_all"] = step(briefing("validate", "--all", data=data, cwd=repo))

@@ -3,10 +3,19 @@ phases (and, with ``--cprofile``, the top functions under cProfile).
 
     python benchmarks/profile_build.py --days 365            # phase timings
     python benchmarks/profile_build.py --days 365 --cprofile # + the 40 costliest functions
-    python benchmarks/profile_build.py --days 1825 --experiment gc-freeze   # a suggested fix, measured
+    python benchmarks/profile_build.py --days 365 --warm --cprofile   # the daily build: one new day, cache filled
+    python benchmarks/profile_build.py --days 1825 --warm --cli 3     # + `briefing build` warm 3 times (wall, CPU)
 
-Experiments monkeypatch a suggested change in this process only (generator/ is not edited):
-``gc-freeze`` loads the archive with the cyclic GC paused, then ``gc.freeze()``.
+``--warm`` profiles the daily build as ``bench_incremental.py`` sets it up: the archive minus
+its last day committed to a git repository and built by ``briefing build --cache-dir`` (a
+child process: yesterday's build, with the current code), then the last day written back
+and ``mkdocs build`` run in this process with that cache (without Pagefind, as above).
+``--cli N`` also runs the whole warm ``briefing build`` (MkDocs and Pagefind) N times in child
+processes, each from yesterday's cache, and prints its wall and CPU time.
+
+Experiments monkeypatch a suggested change in this process only (generator/ is not edited),
+to measure it before making it; none is pending (``gc-freeze``, the archive's index left out
+of full collections, is now ``store.frozen_heap``).
 
 Phases (inclusive wall time; nested phases are indented):
 
@@ -165,39 +174,57 @@ def instrument() -> None:
     wrap(rawhtml, "restore", "raw-HTML stash/restore (plugin)")
 
 
-def _gc_freeze() -> None:
-    """the plugin loading the archive with the cyclic GC off, then gc.freeze():
-    the loaded archive is never garbage, so no collection should walk it again."""
-    import gc
-
-    from generator.buildcache import CachedArchive
-
-    for name in ("summaries", "editions"):
-        original = getattr(CachedArchive, name)
-
-        def loader(self, _original=original):
-            gc.disable()
-            try:
-                return _original(self)
-            finally:
-                gc.freeze()
-                gc.enable()
-
-        setattr(CachedArchive, name, loader)
+EXPERIMENTS: dict = {}  # name -> a function that patches generator/ in this process
 
 
-EXPERIMENTS = {"gc-freeze": _gc_freeze}
-
-
-def run_build(data: Path, site: Path) -> float:
-    """A cold ``mkdocs build`` in this process (nothing cached: with the project's cache the
-    second profile, an experiment, would time a warm build, and the cache would fill with
-    benchmark data), with the event timers among its plugins."""
+def run_build(data: Path, site: Path, cache_dir: Path | None = None) -> float:
+    """A ``mkdocs build`` in this process, with the event timers among its plugins: cold
+    (nothing cached: with the project's cache the second profile, an experiment, would time
+    a warm build, and the cache would fill with benchmark data), or with ``cache_dir``."""
     from generator.render.build import build_in_process
 
     start = time.perf_counter()
-    build_in_process(common.briefing_settings(data), site, root=common.ROOT, plugins={"profile-timers": event_timers()})
+    # (the plugins are part of every cache key: a warm build with the timers would miss
+    # everything yesterday's build stored, so a warm build times the generator's phases only)
+    timers = {"profile-timers": event_timers()} if cache_dir is None else {}
+    build_in_process(common.briefing_settings(data), site, root=common.ROOT, cache_dir=cache_dir, plugins=timers)
     return time.perf_counter() - start
+
+
+class WarmBuild:
+    """The daily build's setting (see the module docstring): yesterday's archive committed and
+    built into a cache by the current code, the new day written back; ``reset()`` puts
+    yesterday's cache back, so each warm build starts from it."""
+
+    def __init__(self, days: int) -> None:
+        import shutil
+
+        import bench_incremental
+
+        source, _ = make_archive.ensure_archive(days)
+        self.work = common.cache_dir() / f"profile-warm-{days}"
+        self.data, newest = bench_incremental.yesterday_repository(source, self.work)
+        self.cache, self.yesterday = self.work / "cache", self.work / "cache-yesterday"
+        print(f"yesterday's build of {days} days (fills the cache) ...", file=sys.stderr)
+        self.briefing("build", "--site-dir", str(self.work / "site-yesterday"), "--cache-dir", str(self.cache))
+        shutil.copytree(self.cache, self.yesterday)
+        bench_incremental.add_new_day(self.data, newest)
+
+    def briefing(self, *args: str) -> common.Measured:
+        import bench_incremental
+
+        return bench_incremental.briefing(*args, data=self.data, cwd=common.ROOT)
+
+    def reset(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.cache)
+        shutil.copytree(self.yesterday, self.cache)
+
+    def cli(self) -> common.Measured:
+        """The whole warm ``briefing build`` (MkDocs and Pagefind) in a child process."""
+        self.reset()
+        return self.briefing("build", "--site-dir", str(self.work / "site-warm"), "--cache-dir", str(self.cache))
 
 
 def report(total: float) -> str:
@@ -223,8 +250,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save", action="store_true", help="save the phase table as a result for run_all.py")
     parser.add_argument("--experiment", choices=sorted(EXPERIMENTS), action="append", default=[],
                         help="measure a suggested fix without editing generator/ (monkeypatched in this process)")
+    parser.add_argument("--warm", action="store_true", help="the daily build: one new day on a cache yesterday's build filled")
+    parser.add_argument("--cli", type=int, default=0, metavar="N", help="with --warm: also time `briefing build` warm N times")
     args = parser.parse_args(argv)
     data, manifest = make_archive.ensure_archive(args.days)
+    warm = WarmBuild(args.days) if args.warm else None
+    if warm is not None:
+        data = warm.data
+        for _ in range(args.cli):
+            measured = warm.cli()
+            print(f"briefing build, warm: {measured.wall:.2f} s wall, {measured.cpu:.2f} s CPU, peak {common.fmt_bytes(measured.max_rss)}")
+        warm.reset()
     site = Path(tempfile.mkdtemp(prefix="briefing-profile-site-"))
     import atexit
     import shutil
@@ -239,11 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     profiler = cProfile.Profile() if args.cprofile else None
     if profiler:
         profiler.enable()
-    total = run_build(data, site)
+    total = run_build(data, site, warm.cache if warm else None)
     if profiler:
         profiler.disable()
     text = report(total)
-    print(f"mkdocs build of a {args.days}-day archive ({manifest['items']} items), in-process"
+    print(f"{'warm' if warm else 'cold'} mkdocs build of a {args.days}-day archive ({manifest['items']} items), in-process"
           + (" under cProfile" if profiler else "") + (f", experiments: {', '.join(args.experiment)}" if args.experiment else ""))
     print()
     print(text)

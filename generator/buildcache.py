@@ -317,6 +317,7 @@ class CachedArchive:
         self.edition_paths = self.archive.edition_files()
         self.prints = fingerprints(self.archive.root, [*self.item_paths, *self.edition_paths])
         self._files_by_id: dict[str, tuple[Path, str | None]] = {}
+        self._versions: dict = {}  # edition date -> version
         self.edition_memo = Memo(cache, "files", dump=_model_json, load=Edition.model_validate_json)
         self.item_memo = Memo(cache, "files", dump=_model_json, load=Item.model_validate_json)
         self.summary_memo = Memo(cache, "files", dump=_summary_row, load=_summary)
@@ -351,7 +352,14 @@ class CachedArchive:
         return out
 
     def version(self, edition: Edition) -> str:
-        """A digest of the edition's file and its items' files (what a day page is made of)."""
+        """A digest of the edition's file and its items' files (what a day page is made of);
+        remembered, as the search records and several page families ask for each edition."""
+        found = self._versions.get(edition.date)
+        if found is None:
+            found = self._versions[edition.date] = self._version(edition)
+        return found
+
+    def _version(self, edition: Edition) -> str:
         digest = hashlib.sha256(self.prints.get(self.archive.edition_file(edition.date), "").encode())
         for item_id in edition.item_ids():
             digest.update(b"\0" + item_id.encode() + b"=" + (self._item_file(item_id)[1] or "-").encode())

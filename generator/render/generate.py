@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import buildcache
+from ..store import frozen_heap, paused_gc
 from ..settings import Settings
 from .build import search_parts_wanted, write_search_parts
 from .feeds import feeds_sitemap
@@ -37,9 +38,10 @@ class Source:
 def write_sources(settings: Settings, cache: buildcache.BuildCache, folder: Path, docs_dir: Path, *, salt: str) -> list[Source]:
     """Write the generated pages and feeds into ``folder``; ``salt`` stands for what every
     page depends on besides its data (``buildcache.page_salt``)."""
-    source = buildcache.CachedArchive(settings.data_dir, cache)
-    editions = source.editions()
-    index = SiteIndex.build(source.summaries(), editions, settings)
+    with paused_gc():  # the index: tens of thousands of objects that all stay alive
+        source = buildcache.CachedArchive(settings.data_dir, cache)
+        editions = source.editions()
+        index = SiteIndex.build(source.summaries(), editions, settings)
     pages = page_cache(cache, salt)
     written: list[Source] = []
 
@@ -49,19 +51,20 @@ def write_sources(settings: Settings, cache: buildcache.BuildCache, folder: Path
         path.write_text(text, encoding="utf-8")
         written.append(Source(src_uri, path, edit))
 
-    # The search index's item records first: briefing build indexes them while MkDocs renders.
-    if (wanted := search_parts_wanted()) is not None:
-        write_search_parts(iter_records(index, source.items_of, cache=pages, version=source.version), *wanted)
-        buildcache.release_memory()  # the records' churn, before Pagefind's biggest bundles
-    # Every page of every family (pages.FAMILIES); the hand-written ones come from docs/i18n/.
-    for page in site_pages(index, source.items_of, cache=pages, version=source.version, docs_dir=docs_dir):
-        write(page.path, page.markdown, page.edit)
-    feeds = site_feeds(index)
-    feeds["feeds/sitemap.xml"] = feeds_sitemap(list(feeds), settings.site.url)
-    for src_uri, text in feeds.items():
-        write(src_uri, text)
-    # MkDocs now converts and writes every page while Pagefind indexes beside it: let go of the
-    # archive's index and give the freed heap back.
-    del source, editions, index, feeds
+    with frozen_heap():
+        # The search index's item records first: briefing build indexes them while MkDocs renders.
+        if (wanted := search_parts_wanted()) is not None:
+            write_search_parts(iter_records(index, source.items_of, cache=pages, version=source.version), *wanted)
+            buildcache.release_memory()  # the records' churn, before Pagefind's biggest bundles
+        # Every page of every family (pages.FAMILIES); the hand-written ones come from docs/i18n/.
+        for page in site_pages(index, source.items_of, cache=pages, version=source.version, docs_dir=docs_dir):
+            write(page.path, page.markdown, page.edit)
+        feeds = site_feeds(index)
+        feeds["feeds/sitemap.xml"] = feeds_sitemap(list(feeds), settings.site.url)
+        for src_uri, text in feeds.items():
+            write(src_uri, text)
+        # MkDocs now converts and writes every page while Pagefind indexes beside it: let go of
+        # the archive's index and, once it is unfrozen, give the freed heap back.
+        del source, editions, index, feeds
     buildcache.release_memory()
     return written
