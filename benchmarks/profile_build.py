@@ -13,10 +13,6 @@ and ``mkdocs build`` run in this process with that cache (without Pagefind, as a
 ``--cli N`` also runs the whole warm ``briefing build`` (MkDocs and Pagefind) N times in child
 processes, each from yesterday's cache, and prints its wall and CPU time.
 
-Experiments monkeypatch a suggested change in this process only (generator/ is not edited),
-to measure it before making it; none is pending (``gc-freeze``, the archive's index left out
-of full collections, is now ``store.frozen_heap``).
-
 Phases (inclusive wall time; nested phases are indented):
 
 * generate pages: the briefing plugin's ``on_files``: load the archive (YAML parse +
@@ -43,6 +39,7 @@ import resource
 import io
 import os
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -50,6 +47,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_incremental  # noqa: E402
 import common  # noqa: E402
 import make_archive  # noqa: E402
 
@@ -174,13 +172,10 @@ def instrument() -> None:
     wrap(rawhtml, "restore", "raw-HTML stash/restore (plugin)")
 
 
-EXPERIMENTS: dict = {}  # name -> a function that patches generator/ in this process
-
-
 def run_build(data: Path, site: Path, cache_dir: Path | None = None) -> float:
     """A ``mkdocs build`` in this process, with the event timers among its plugins: cold
-    (nothing cached: with the project's cache the second profile, an experiment, would time
-    a warm build, and the cache would fill with benchmark data), or with ``cache_dir``."""
+    (nothing cached: with the project's cache a second profile would time a warm build, and
+    the cache would fill with benchmark data), or with ``cache_dir``."""
     from generator.render.build import build_in_process
 
     start = time.perf_counter()
@@ -197,10 +192,6 @@ class WarmBuild:
     yesterday's cache back, so each warm build starts from it."""
 
     def __init__(self, days: int) -> None:
-        import shutil
-
-        import bench_incremental
-
         source, _ = make_archive.ensure_archive(days)
         self.work = common.cache_dir() / f"profile-warm-{days}"
         self.data, newest = bench_incremental.yesterday_repository(source, self.work)
@@ -211,13 +202,9 @@ class WarmBuild:
         bench_incremental.add_new_day(self.data, newest)
 
     def briefing(self, *args: str) -> common.Measured:
-        import bench_incremental
-
         return bench_incremental.briefing(*args, data=self.data, cwd=common.ROOT)
 
     def reset(self) -> None:
-        import shutil
-
         shutil.rmtree(self.cache)
         shutil.copytree(self.yesterday, self.cache)
 
@@ -248,8 +235,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cprofile", action="store_true", help="also run under cProfile and print the top functions")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--save", action="store_true", help="save the phase table as a result for run_all.py")
-    parser.add_argument("--experiment", choices=sorted(EXPERIMENTS), action="append", default=[],
-                        help="measure a suggested fix without editing generator/ (monkeypatched in this process)")
     parser.add_argument("--warm", action="store_true", help="the daily build: one new day on a cache yesterday's build filled")
     parser.add_argument("--cli", type=int, default=0, metavar="N", help="with --warm: also time `briefing build` warm N times")
     args = parser.parse_args(argv)
@@ -263,14 +248,11 @@ def main(argv: list[str] | None = None) -> int:
         warm.reset()
     site = Path(tempfile.mkdtemp(prefix="briefing-profile-site-"))
     import atexit
-    import shutil
 
     atexit.register(shutil.rmtree, site, True)
     import logging
 
     logging.basicConfig(level=logging.WARNING)
-    for name in args.experiment:
-        EXPERIMENTS[name]()
     instrument()
     profiler = cProfile.Profile() if args.cprofile else None
     if profiler:
@@ -280,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         profiler.disable()
     text = report(total)
     print(f"{'warm' if warm else 'cold'} mkdocs build of a {args.days}-day archive ({manifest['items']} items), in-process"
-          + (" under cProfile" if profiler else "") + (f", experiments: {', '.join(args.experiment)}" if args.experiment else ""))
+          + (" under cProfile" if profiler else ""))
     print()
     print(text)
     if profiler:
@@ -293,8 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         stats.sort_stats("cumulative").print_stats(args.top)
         print(out.getvalue())
     if args.save and not profiler:
-        suffix = "".join(f"+{name}" for name in args.experiment)
-        common.save_result(f"profile-{args.days}{suffix}", {"experiments": args.experiment, "days": args.days, "total": total, "phases": dict(TIMES), "calls": dict(CALLS), "rss_after": RSS_AFTER, "table": text,
+        common.save_result(f"profile-{args.days}", {"days": args.days, "total": total, "phases": dict(TIMES), "calls": dict(CALLS), "rss_after": RSS_AFTER, "table": text,
                                                       "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024})
     return 0
 

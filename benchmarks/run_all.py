@@ -34,7 +34,6 @@ TARGETS = {
     "search": 300 * 1024,  # downloaded per query (issue 12), and the results are items
     "validate": 10.0,  # s, validating 5 years
 }
-EXPERIMENTS: tuple[str, ...] = ()  # profile_build.py --experiment names to measure (none pending)
 
 
 # --------------------------------------------------------------------------- running
@@ -52,7 +51,7 @@ def ensure(name: str, reuse: bool, make) -> dict:
 
 
 def profile(args: list[str]) -> None:
-    """profile_build.py in its own process: its timers patch MkDocs and the experiments patch generator/."""
+    """profile_build.py in its own process: its timers patch MkDocs and generator/."""
     import subprocess
 
     subprocess.run([sys.executable, str(common.BENCH_DIR / "profile_build.py"), *args], cwd=common.ROOT, check=True,
@@ -77,11 +76,6 @@ def collect(reuse: bool, sizes: tuple[int, ...], extras: bool) -> dict:
     if extras and FIVE_YEARS in sizes:
         print(f"== profile of mkdocs build, {FIVE_YEARS} days", flush=True)
         r["profile"] = ensure(f"profile-{FIVE_YEARS}", reuse, lambda: profile(["--days", str(FIVE_YEARS), "--save"]))
-        r["experiments"] = {}
-        for name in EXPERIMENTS:
-            print(f"== profile with experiment {name}", flush=True)
-            r["experiments"][name] = ensure(f"profile-{FIVE_YEARS}+{name}", reuse, lambda n=name: profile(
-                ["--days", str(FIVE_YEARS), "--save", "--experiment", n]))
         print(f"== daily run into a copy of the {FIVE_YEARS}-day archive", flush=True)
         r["daily_big"] = ensure(f"daily-run-archive{FIVE_YEARS}", reuse, lambda: bench_daily_run.run(3, FIVE_YEARS))
     return r
@@ -476,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run all benchmarks; print the figures against the targets.")
     parser.add_argument("--reuse", action="store_true", help="reuse saved measurements; run only the missing ones")
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="archive sizes for the site build")
-    parser.add_argument("--no-extras", action="store_true", help="skip the profile, the experiments and the validation floor")
+    parser.add_argument("--no-extras", action="store_true", help="skip the profile and the validation floor")
     parser.add_argument("--update-report", action="store_true", help="write PERFORMANCE.md and README's headline table")
     args = parser.parse_args(argv)
     results = collect(args.reuse, tuple(args.sizes), not args.no_extras)
